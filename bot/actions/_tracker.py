@@ -1,0 +1,46 @@
+"""Reading what the actions need from a Rasa tracker, and sending a `Reply`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from ..replies import Reply
+
+
+def text_of(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def entity(tracker: Tracker, name: str) -> str | None:
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value else None
+
+
+def metadata(tracker: Tracker) -> dict[str, Any]:
+    meta = tracker.latest_message.get("metadata")
+    if not meta:
+        meta = next((e.get("metadata") for e in reversed(tracker.events) if e.get("event") == "user"), None)
+    return dict(meta or {})
+
+
+def channel_of(tracker: Tracker) -> str:
+    meta = metadata(tracker)
+    if meta.get("channel"):
+        return str(meta["channel"])
+    prefix, sep, _ = tracker.sender_id.partition(":")
+    return prefix if sep else (tracker.get_latest_input_channel() or "rest")
+
+
+def language_of(tracker: Tracker) -> str | None:
+    return metadata(tracker).get("language") or tracker.get_slot("language")
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    buttons = [b.as_dict() for b in reply.buttons]
+    if reply.custom:
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None, json_message=dict(reply.custom))
+    else:
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None)

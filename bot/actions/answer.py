@@ -1,0 +1,65 @@
+"""Answering questions from the knowledge base, and handing off to people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from ..assistant import Assistant
+from ._tracker import channel_of, entity, language_of, send, text_of
+
+
+class ActionAnswerFaq(Action):
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = text_of(tracker)
+        faq_id = entity(tracker, "faq_id")
+        turn = self.assistant.answer(
+            text,
+            sender=tracker.sender_id,
+            channel=channel_of(tracker),
+            municipality=tracker.get_slot("municipality"),
+            language=language_of(tracker),
+            faq_id=faq_id,
+        )
+        send(dispatcher, turn.reply)
+        question = text
+        if text.startswith("/") and turn.faq_id and (entry := self.assistant.searcher.entry(turn.faq_id)):
+            question = entry.question  # a button press: remember the question it stands for
+        return [
+            SlotSet("last_faq_id", turn.faq_id or None),
+            SlotSet("last_question", question[:500]),
+            SlotSet("faq_id", None),
+            SlotSet("language", turn.language),
+        ]
+
+
+class ActionHandoff(Action):
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def name(self) -> str:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        turn = self.assistant.handoff(
+            text_of(tracker),
+            sender=tracker.sender_id,
+            channel=channel_of(tracker),
+            municipality=tracker.get_slot("municipality"),
+            language=language_of(tracker),
+        )
+        send(dispatcher, turn.reply)
+        return [SlotSet("language", turn.language)]

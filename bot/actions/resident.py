@@ -1,0 +1,57 @@
+"""Where the resident lives, and what they thought of an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from ..assistant import Assistant
+from ._tracker import entity, language_of, send, text_of
+
+_HELPFUL = {"affirm": True, "deny": False}
+
+
+class ActionSetMunicipality(Action):
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def name(self) -> str:
+        return "action_set_municipality"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        code, reply = self.assistant.choose_municipality(
+            entity(tracker, "municipality"), text=text_of(tracker), language=language_of(tracker)
+        )
+        send(dispatcher, reply)
+        return [SlotSet("municipality", code or tracker.get_slot("municipality"))]
+
+
+class ActionRecordFeedback(Action):
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def name(self) -> str:
+        return "action_record_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+        text = text_of(tracker)
+        helpful = _HELPFUL.get(intent)
+        language = language_of(tracker) or self.assistant.language_of(text, None)
+        reply = self.assistant.feedback(
+            sender=tracker.sender_id,
+            faq_id=tracker.get_slot("last_faq_id") or "",
+            question=tracker.get_slot("last_question") or "",
+            helpful=helpful,
+            comment="" if text.startswith("/") else text,
+            language=language,
+        )
+        send(dispatcher, reply)
+        return [SlotSet("last_faq_id", None)] if helpful is not None else []

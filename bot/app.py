@@ -1,0 +1,98 @@
+"""Composition root of the app process: one ASGI app with the action endpoint, the web chat and health."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+
+from channels import RasaClient, webchat_router
+from knowledge import (
+    HashingEmbedder,
+    KnowledgeStore,
+    Searcher,
+    SentenceTransformerEmbedder,
+    open_database,
+    read_sources,
+)
+
+from .actions import build_actions
+from .assistant import Assistant
+from .logbook import Logbook
+from .settings import Settings
+
+__all__ = ["build_assistant", "create_app"]
+
+log = logging.getLogger("madoguchi")
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    db = open_database(settings.db_path)
+    store = KnowledgeStore(db)
+    embedder = (
+        HashingEmbedder()
+        if settings.embedding_model == "hashing"
+        else SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
+    )
+    searcher = Searcher(store, embedder=embedder)
+    logbook = Logbook(db, secret_key=settings.secret_key)
+    return Assistant(
+        searcher=searcher, logbook=logbook, sources=read_sources(), default_municipality=settings.municipality
+    )
+
+
+def _loopback(request: Request) -> bool:
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host in ("localhost", "testclient")
+
+
+def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    assistant = assistant or build_assistant(settings)
+    executor = ActionExecutor()
+    for action in build_actions(assistant):
+        executor.register_action(action)
+    rasa = RasaClient(settings.rasa_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        assistant.searcher.refresh()  # build the index and load the model before the first question
+        assistant.searcher.search("ウォームアップ")
+        log.info("knowledge base ready: %d entries", assistant.searcher.store.stats()["entries"])
+        yield
+        await rasa.aclose()
+
+    app = FastAPI(title="madoguchi", lifespan=lifespan, docs_url=None, redoc_url=None)
+
+    @app.post("/webhook", include_in_schema=False)
+    async def action_endpoint(request: Request) -> JSONResponse:
+        if settings.action_token:
+            if request.query_params.get("token") != settings.action_token:
+                return JSONResponse({"error": "forbidden"}, status_code=403)
+        elif not _loopback(request):
+            return JSONResponse({"error": "forbidden"}, status_code=403)
+        call: dict[str, Any] = await request.json()
+        try:
+            result = await executor.run(call)
+        except ActionNotFoundException as exc:
+            return JSONResponse({"error": str(exc), "action_name": exc.action_name}, status_code=404)
+        except ActionExecutionRejection as exc:
+            return JSONResponse({"error": exc.message, "action_name": exc.action_name}, status_code=400)
+        return JSONResponse(result.model_dump() if result else {"events": [], "responses": []})
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> dict[str, Any]:
+        return {"status": "ok", "entries": assistant.searcher.store.stats()["entries"], "rasa": await rasa.ready()}
+
+    app.include_router(webchat_router(rasa))
+    return app

@@ -1,0 +1,189 @@
+"""What the assistant does with a resident's message, independent of Rasa and of the channel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality, is_english
+
+from .logbook import Logbook, QuestionRecord
+from .replies import Button, Reply, answer_reply, choose_municipality_reply, handoff_reply
+
+__all__ = ["Assistant", "Turn"]
+
+MAX_QUERY = 1000  # characters searched; longer messages are cut (the log keeps more)
+
+
+@dataclass(frozen=True)
+class Turn:
+    reply: Reply
+    answered: bool
+    language: str
+    faq_id: str = ""
+    result: SearchResult | None = None
+
+
+class Assistant:
+    def __init__(
+        self,
+        *,
+        searcher: Searcher,
+        logbook: Logbook,
+        sources: dict[str, dict[str, str]],
+        default_municipality: str = "",
+    ) -> None:
+        self.searcher = searcher
+        self.logbook = logbook
+        self.sources = sources
+        self.default_municipality = default_municipality
+
+    # -- lookups -----------------------------------------------------------------------------------
+
+    def municipality(self, code: str | None) -> Municipality | None:
+        return next((m for m in self.searcher.municipalities if m.code == code), None) if code else None
+
+    def _source_title(self, entry: Entry, language: str) -> str:
+        source = self.sources.get(entry.source_file, {})
+        title = source.get("title_en" if language == "en" else "title") or entry.source_file
+        return title or ("municipal information" if language == "en" else "区・市の資料")
+
+    @staticmethod
+    def language_of(text: str, preferred: str | None) -> str:
+        if preferred in ("en", "easy", "ja"):
+            return preferred
+        return "en" if is_english(text) else "ja"
+
+    # -- turns -------------------------------------------------------------------------------------
+
+    def answer(
+        self,
+        text: str,
+        *,
+        sender: str,
+        channel: str,
+        municipality: str | None = None,
+        language: str | None = None,
+        faq_id: str | None = None,
+    ) -> Turn:
+        """Answer a question from the knowledge base, or hand off honestly when it has no good answer."""
+        resident = municipality or self.default_municipality or None
+        lang = self.language_of(text, language)
+        if faq_id and (entry := self.searcher.entry(faq_id)) is not None:
+            return self._answered(entry, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
+        result = self.searcher.search(text[:MAX_QUERY], municipality=resident)
+        best = result.best
+        if best is None or not result.answered:
+            return self._handed_off(result, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
+        return self._answered(
+            best.entry, text=text, sender=sender, channel=channel, resident=resident, lang=lang, result=result
+        )
+
+    def _answered(
+        self,
+        entry: Entry,
+        *,
+        text: str,
+        sender: str,
+        channel: str,
+        resident: str | None,
+        lang: str,
+        result: SearchResult | None = None,
+    ) -> Turn:
+        place = None if entry.shared else self.municipality(entry.municipality)
+        home = place or self.municipality(resident)
+        other = ""
+        if place and place.code != resident:
+            other = place.name_en if lang == "en" and place.name_en else place.name
+        related = next((r for r in map(self.searcher.entry, entry.related) if r and not r.retired), None)
+        reply = answer_reply(
+            entry,
+            language=lang,
+            source_title=self._source_title(entry, lang),
+            home=home,
+            other_place=other,
+            related=related,
+        )
+        if other and not resident:
+            reply = Reply(reply.text + "\n\n" + _ask_home_hint(lang), reply.buttons)
+        score = result.best.score if result and result.best else 1.0
+        self._log(text, sender, channel, lang, resident, "answered", entry.id, score, result)
+        return Turn(reply, True, lang, entry.id, result)
+
+    def _handed_off(
+        self, result: SearchResult, *, text: str, sender: str, channel: str, resident: str | None, lang: str
+    ) -> Turn:
+        home = self.municipality(result.municipality or resident)
+        reply = handoff_reply(language=lang, home=home, municipalities=self.searcher.municipalities)
+        score = result.best.score if result.best else 0.0
+        self._log(text, sender, channel, lang, resident, "handed_off", "", score, result)
+        return Turn(reply, False, lang, "", result)
+
+    def handoff(self, text: str, *, sender: str, channel: str, municipality: str | None, language: str | None) -> Turn:
+        """The resident asked for a person."""
+        lang = self.language_of(text, language)
+        resident = municipality or self.default_municipality or None
+        home = self.municipality(detect_municipality(text, self.searcher.municipalities) or resident)
+        reply = handoff_reply(
+            language=lang, home=home, municipalities=self.searcher.municipalities, asked_for_person=True
+        )
+        self._log(text, sender, channel, lang, resident, "human_requested", "", 0.0, None)
+        return Turn(reply, False, lang)
+
+    def choose_municipality(self, value: str | None, *, text: str, language: str | None) -> tuple[str | None, Reply]:
+        """Remember where the resident lives, from a button (a code) or from what they typed."""
+        lang = self.language_of(text, language)
+        known = self.searcher.municipalities
+        code = value if any(m.code == value for m in known) else None
+        code = code or detect_municipality(f"{value or ''} {text}", known)
+        place = self.municipality(code)
+        if place is None:
+            return None, choose_municipality_reply(known, language=lang)
+        if lang == "en":
+            text_out = f"Thank you. I will answer with {place.name_en or place.name}'s information first."
+        else:
+            text_out = f"{place.name}ですね。これからは{place.name}の情報を優先してお答えします。ご質問をどうぞ。"
+        return place.code, Reply(text_out)
+
+    def feedback(
+        self, *, sender: str, faq_id: str, question: str, helpful: bool | None, comment: str, language: str
+    ) -> Reply:
+        """Record whether an answer helped; on a "no", offer the counter and the phone."""
+        self.logbook.record_feedback(sender=sender, faq_id=faq_id, question=question, helpful=helpful, comment=comment)
+        en = language == "en"
+        if helpful is True:
+            return Reply(
+                "I'm glad it helped. Ask me anything else."
+                if en
+                else "お役に立ててよかったです。ほかにもご質問があればどうぞ。"
+            )
+        if helpful is False:
+            text = (
+                "Sorry that did not help. Try asking in other words, or talk to staff:"
+                if en
+                else "お役に立てず、すみません。言葉をかえてもう一度おたずねいただくか、職員にご相談ください。"
+            )
+            return Reply(text, (Button("Talk to staff" if en else "人と話したい", "/human_handoff"),))
+        return Reply("Thank you for your feedback." if en else "ご意見ありがとうございます。今後の改善に役立てます。")
+
+    def _log(
+        self,
+        text: str,
+        sender: str,
+        channel: str,
+        lang: str,
+        resident: str | None,
+        outcome: str,
+        faq_id: str,
+        score: float,
+        result: SearchResult | None,
+    ) -> None:
+        candidates = tuple(h.to_dict() for h in result.hits) if result else ()
+        self.logbook.record_question(
+            QuestionRecord(sender, channel, lang, resident or "", text, outcome, faq_id, score, candidates)
+        )
+
+
+def _ask_home_hint(language: str) -> str:
+    if language == "en":
+        return 'Tell me where you live (for example "I live in Adachi") and I will use that city\'s information first.'
+    return "※「足立区に住んでいます」のように、お住まいの区・市を教えていただくと、その区・市の情報を優先します。"

@@ -1,0 +1,142 @@
+"""`madoguchi kb ...`: import, export, search and inspect the knowledge base."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from knowledge import (
+    KnowledgeStore,
+    entries_to_csv,
+    open_database,
+    parse_csv,
+    read_seed_entries,
+    read_seed_municipalities,
+)
+
+from .settings import Settings
+
+__all__ = ["kb"]
+
+
+def _store(settings: Settings) -> KnowledgeStore:
+    return KnowledgeStore(open_database(settings.db_path))
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group()
+def kb() -> None:
+    """The FAQ knowledge base."""
+
+
+@kb.command("import")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="check the file and report, write nothing")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def import_(settings: Settings, path: Path | None, dry_run: bool, as_json: bool) -> None:
+    """Import the seed corpus (no PATH) or a staff CSV file. Staff edits are never overwritten by the seed."""
+    store = _store(settings)
+    if path is None:
+        entries, origin = read_seed_entries(), "seed"
+        store.import_municipalities(read_seed_municipalities())
+    else:
+        entries, errors = parse_csv(path.read_bytes())
+        for error in errors:
+            click.echo(f"{path.name} {error}", err=True)
+        if [e for e in errors if e.row > 1 or "見出し" in e.message]:
+            raise click.ClickException(
+                "エラーのある行があるため、何も書き込みませんでした。直してからもう一度実行してください。"
+            )
+        origin = "csv"
+    if dry_run:
+        click.echo(f"{len(entries)} 件を読み込めます（--dry-run のため書き込みません）")
+        return
+    report = store.import_entries(entries, origin=origin)
+    if as_json:
+        _echo_json(report.__dict__)
+    else:
+        click.echo(report.summary())
+
+
+@kb.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)")
+@click.option("--include-retired", is_flag=True)
+@click.pass_obj
+def export(settings: Settings, fmt: str, output: Path | None, include_retired: bool) -> None:
+    """Export the entries: CSV for Excel (UTF-8 with BOM) or JSON."""
+    entries = _store(settings).entries(include_retired=include_retired)
+    if fmt == "csv":
+        data = entries_to_csv(entries)
+    else:
+        data = json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2).encode()
+    if output:
+        output.write_bytes(data)
+        click.echo(f"{len(entries)} 件を {output} に書き出しました", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@kb.command()
+@click.argument("query")
+@click.option("--municipality", help="resident's municipality code")
+@click.option("--limit", default=3, show_default=True)
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "lexical"]), default="hybrid", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def search(settings: Settings, query: str, municipality: str | None, limit: int, mode: str, as_json: bool) -> None:
+    """Search the knowledge base directly (no Rasa), with the scores."""
+    from .app import build_assistant
+
+    result = build_assistant(settings).searcher.search(query, municipality=municipality, limit=limit, mode=mode)  # type: ignore[arg-type]
+    if as_json:
+        _echo_json(
+            {
+                "answered": result.answered,
+                "language": result.language,
+                "municipality": result.municipality,
+                "hits": [h.to_dict() for h in result.hits],
+            }
+        )
+        return
+    click.echo("答えられます" if result.answered else "答えられません（職員におつなぎします）")
+    for hit in result.hits:
+        click.echo(
+            f"  {hit.score:.3f}  (dense {hit.dense:.3f}, lexical {hit.lexical:.3f})  {hit.entry.id}  {hit.entry.question}"
+        )
+
+
+@kb.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def stats(settings: Settings, as_json: bool) -> None:
+    """How many entries, by municipality, status and category."""
+    data = _store(settings).stats()
+    if as_json:
+        _echo_json(data)
+        return
+    click.echo(f"項目数 {data['entries']}（廃止 {data['retired']}、職員が編集 {data['staff_edited']}）")
+    for key, label in (("by_municipality", "自治体"), ("by_status", "状況"), ("by_category", "分類")):
+        click.echo(f"{label}: " + "、".join(f"{k} {v}" for k, v in data[key].items()))
+
+
+@kb.command()
+@click.pass_obj
+def reload(settings: Settings) -> None:
+    """Re-import the seed corpus and rebuild the search index and its vector cache now."""
+    store = _store(settings)
+    store.import_municipalities(read_seed_municipalities())
+    click.echo(store.import_entries(read_seed_entries()).summary())
+    from .app import build_assistant
+
+    assistant = build_assistant(settings)
+    assistant.searcher.refresh()
+    click.echo(f"検索の索引を作り直しました（{len(assistant.searcher.store.entries())} 件）")

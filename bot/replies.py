@@ -1,0 +1,185 @@
+"""The assistant's wording: pure functions from search results to what a resident reads.
+
+Japanese for residents is short, polite and plain. Every answer says where it comes from, whether the service
+runs today, and whom to ask. Nothing here invents a fact: every figure comes from an entry or a municipality
+record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from knowledge import Entry, Municipality
+
+__all__ = ["Button", "Reply", "answer_reply", "choose_municipality_reply", "format_as_of", "handoff_reply"]
+
+Language = str  # "ja", "en" or "easy"
+
+_STATUS = {
+    "ja": {
+        "実施中": "実施中です",
+        "予定": "予定です（まだ始まっていないことがあります）",
+        "検討中": "検討中です（まだ決まっていません）",
+        "終了": "終了しました",
+    },
+    "en": {
+        "実施中": "in operation",
+        "予定": "planned (it may not have started yet)",
+        "検討中": "under consideration (not decided yet)",
+        "終了": "ended",
+    },
+}
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str  # at most 20 characters: LINE's quick-reply label limit
+    payload: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"title": self.title[:20], "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+    custom: Mapping[str, object] = field(default_factory=dict)
+
+
+def format_as_of(as_of: str, language: Language) -> str:
+    """ "2022-07" → 「2022年7月」 or "July 2022"."""
+    parts = [p for p in as_of.split("-") if p.isdigit()]
+    if not parts:
+        return as_of
+    year, month, day = [*parts, None, None][:3]
+    if language == "en":
+        return " ".join(x for x in (day and str(int(day)), month and _MONTHS[int(month) - 1], year) if x)
+    return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
+
+
+def _faq_button(entry: Entry) -> Button:
+    payload = "/ask_question" + json.dumps({"faq_id": entry.id}, ensure_ascii=False)
+    return Button(entry.question[:20], payload)
+
+
+def _contact(entry: Entry, home: Municipality | None, language: Language) -> str:
+    if entry.contact.get("name") or entry.contact.get("phone"):
+        return " ".join(v for v in (entry.contact.get("name"), entry.contact.get("phone")) if v)
+    if home and home.phone:
+        label = "main number" if language == "en" else "代表"
+        return f"{home.counter or home.name}（{label} {home.phone}）"
+    if language == "en":
+        return "the counter of your city or ward office"
+    return "お住まいの区役所・市役所の窓口"
+
+
+def answer_reply(
+    entry: Entry,
+    *,
+    language: Language,
+    source_title: str,
+    home: Municipality | None,
+    other_place: str = "",
+    related: Entry | None = None,
+) -> Reply:
+    """The answer to a question, with its status, source and contact, and at most three buttons.
+
+    `home` is the municipality whose counter to name (the entry's own, or the resident's for national facts);
+    `other_place` names the entry's municipality when it is not the one the resident lives in.
+    """
+    en = language == "en"
+    body = entry.answer_en if en and entry.answer_en else entry.answer
+    if language == "easy" and entry.answer_easy:
+        body = entry.answer_easy
+    when = format_as_of(entry.as_of, "en" if en else "ja")
+    status = _STATUS["en" if en else "ja"].get(entry.status, entry.status)
+    if en:
+        lines = [
+            f"(About {other_place})" if other_place else "",
+            body,
+            "",
+            f"Status: {status} (as of {when})",
+            f"Source: {source_title}",
+            f"Contact: {_contact(entry, home, language)}",
+        ]
+    else:
+        lines = [
+            f"（{other_place}の情報です）" if other_place else "",
+            body,
+            "",
+            f"【状況】{status}（{when}時点）",
+            f"【出典】{source_title}",
+            f"【問い合わせ】{_contact(entry, home, language)}",
+        ]
+    if entry.status in ("予定", "検討中"):
+        lines.append("Please check the latest status at the counter." if en else "最新の状況は窓口でご確認ください。")
+    buttons = [_faq_button(related)] if related else []
+    buttons += [
+        Button("Solved" if en else "解決しました", "/affirm"),
+        Button("Not solved" if en else "解決しない", "/deny"),
+    ]
+    return Reply("\n".join(line for line in lines if line is not None).strip(), tuple(buttons))
+
+
+def handoff_reply(
+    *,
+    language: Language,
+    home: Municipality | None,
+    municipalities: list[Municipality],
+    asked_for_person: bool = False,
+) -> Reply:
+    """When the knowledge base has no answer (or the resident asks for a person): counter, phone, help."""
+    en = language == "en"
+    if en:
+        first = (
+            "You can talk to a member of staff."
+            if asked_for_person
+            else "Sorry, I could not find a reliable answer to that. I will not guess."
+        )
+    else:
+        first = (
+            "職員におつなぎします。"
+            if asked_for_person
+            else "すみません。そのご質問にお答えできる情報が見つかりませんでした。まちがった案内をしないよう、職員におつなぎします。"
+        )
+    if home is None:
+        ask = (
+            "Tell me your city or ward and I will give you its counter and phone number."
+            if en
+            else "お住まいの区・市を選んでいただくと、窓口と電話番号をご案内します。"
+        )
+        return choose_municipality_reply(municipalities, language=language, prompt=f"{first}\n\n{ask}")
+    if en:
+        lines = [first, "", f"Counter: {home.counter or home.name}"]
+        if home.phone:
+            lines.append(f"Phone: {home.phone} ({home.name_en or home.name} main number)")
+        lines += [
+            "",
+            "At the counter, staff can help you fill in applications (application support). "
+            "Booking this help in the chat is coming soon.",
+        ]
+    else:
+        lines = [first, "", f"【窓口】{home.counter or home.name}"]
+        if home.phone:
+            lines.append(f"【電話】{home.phone}（{home.name} 代表）")
+        lines += ["", "窓口では、職員が申請のお手伝い（申請サポート）をします。このチャットからの予約は準備中です。"]
+    return Reply("\n".join(lines))
+
+
+def choose_municipality_reply(municipalities: list[Municipality], *, language: Language, prompt: str = "") -> Reply:
+    """Ask which municipality the resident lives in, with one button each."""
+    text = prompt or (
+        "Which city or ward do you live in?" if language == "en" else "お住まいの区・市を選んでください。"
+    )
+    buttons = tuple(
+        Button(
+            m.name_en if language == "en" and m.name_en else m.name,
+            "/choose_municipality" + json.dumps({"municipality": m.code}, ensure_ascii=False),
+        )
+        for m in municipalities
+    )
+    return Reply(text, buttons)

@@ -1,0 +1,53 @@
+"""Settings for the app process, read once from the environment into a frozen object."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Settings"]
+
+
+def _secret(path: Path) -> str:
+    """A per-deployment random key, made once and kept beside the database."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    db_path: Path
+    rasa_url: str
+    host: str
+    port: int
+    embedding_model: str  # a sentence-transformers folder, or "hashing" for the model-free fake
+    torch_threads: int
+    action_token: str  # empty: the action endpoint only answers loopback clients
+    municipality: str  # empty, or the 全国地方公共団体コード a single-municipality deployment serves
+    secret_key: str
+    log_level: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        home = Path(env.get("MADOGUCHI_HOME", "var")).resolve()
+        return cls(
+            home=home,
+            db_path=Path(env.get("MADOGUCHI_DB", str(home / "madoguchi.db"))),
+            rasa_url=env.get("MADOGUCHI_RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+            host=env.get("MADOGUCHI_HOST", "127.0.0.1"),
+            port=int(env.get("MADOGUCHI_PORT", "8000")),
+            embedding_model=env.get("MADOGUCHI_EMBEDDING_MODEL", str(home / "models" / "e5-small-st")),
+            torch_threads=int(env.get("MADOGUCHI_TORCH_THREADS", "1")),
+            action_token=env.get("MADOGUCHI_ACTION_TOKEN", ""),
+            municipality=env.get("MADOGUCHI_MUNICIPALITY", ""),
+            secret_key=env.get("MADOGUCHI_SECRET_KEY") or _secret(home / "secret.key"),
+            log_level=env.get("MADOGUCHI_LOG_LEVEL", "INFO"),
+        )
