@@ -41,7 +41,7 @@ train: $(RASA_VENV)/.done ## train the Rasa model when config.yml, intents/ or t
 	@scripts/train.sh
 
 validate: $(RASA_VENV)/.done ## check the Rasa training data
-	PYTHONPATH=$(CURDIR) $(RASA) data validate --config config.yml --domain intents/domain --data intents --fail-on-warnings
+	PYTHONPATH=$(CURDIR) $(RASA) data validate --config config.yml --domain intents/domain --data intents/nlu intents/rules intents/stories --fail-on-warnings
 
 kb: setup ## import the seed knowledge base into the database (keeps staff edits)
 	$(PY) -m bot.cli kb import

@@ -23,7 +23,7 @@ if [ -f "$cache/$hash.tar.gz" ]; then
 fi
 echo "madoguchi train: training (inputs $hash) ..."
 start=$(date +%s)
-PYTHONPATH=$PWD .venv-rasa/bin/rasa train --config config.yml --domain intents/domain --data intents \
+PYTHONPATH=$PWD .venv-rasa/bin/rasa train --config config.yml --domain intents/domain --data intents/nlu intents/rules intents/stories \
   --out "$home/models" --fixed-model-name madoguchi --quiet
 cp "$model" "$cache/$hash.tar.gz.tmp" && mv "$cache/$hash.tar.gz.tmp" "$cache/$hash.tar.gz"
 echo "$hash" > "$model.hash"
