@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 
 from .embedders import Embedder
+from .facts import missing_facts
 from .lexical import LexicalIndex
 from .models import Entry, Hit, Municipality
 from .reading import Reader
@@ -28,11 +29,12 @@ Mode = Literal["hybrid", "dense", "lexical"]
 class SearchConfig:
     """Fusion weights and thresholds. The defaults are calibrated by `make bench` (docs/benchmarks.md)."""
 
-    lexical_weight: float = 0.6
-    threshold: float = 0.95  # fused score (dense + weight * lexical) for Japanese questions
-    threshold_dense: float = 0.86  # dense-only score, used for questions with no Japanese in them
-    threshold_lexical: float = 0.30  # lexical-only mode (benchmarks)
+    lexical_weight: float = 0.1
+    threshold: float = 0.9561  # fused score (dense + weight * lexical) for Japanese questions
+    threshold_dense: float = 0.9247  # dense-only score, used for questions with no Japanese in them
+    threshold_lexical: float = 0.5912  # lexical-only mode (benchmarks)
     resident_penalty: float = 0.03  # another municipality than the resident's: a small step down
+    local_bonus: float = 0.02  # the municipality's own entry over a national one, when the place is known
     mode: Mode = "hybrid"
 
 
@@ -44,6 +46,7 @@ class SearchResult:
     municipality: str | None  # the municipality the answer should be about, if known
     named_municipality: str | None  # the one the question itself names, if any
     language: str  # "ja" or "en"
+    missing: frozenset[str] = frozenset()  # facts the question asks for that the best entry does not give
 
     @property
     def best(self) -> Hit | None:
@@ -55,6 +58,14 @@ def detect_municipality(text: str, municipalities: list[Municipality]) -> str | 
     norm = normalize(text)
     found = {m.code for m in municipalities for name in m.names() if normalize(name) in norm}
     return found.pop() if len(found) == 1 else None
+
+
+def strip_places(text: str, municipalities: list[Municipality]) -> str:
+    """The question without municipality names: where it applies is decided by the filter, not the match."""
+    names = sorted({normalize(n) for m in municipalities for n in m.names()}, key=len, reverse=True)
+    for name in names:
+        text = text.replace(name, " ")
+    return " ".join(text.split())
 
 
 def _hash(kind: str, text: str) -> str:
@@ -107,17 +118,17 @@ class Searcher:
 
     def _build(self) -> None:
         entries = self.store.entries()
+        self._municipalities = self.store.municipalities()
         docs: list[str] = []
         owners: list[int] = []
         for position, entry in enumerate(entries):
-            for text in dict.fromkeys(normalize(t) for t in entry.texts()):
+            for text in dict.fromkeys(strip_places(normalize(t), self._municipalities) for t in entry.texts()):
                 docs.append(text)
                 owners.append(position)
         dense = self._embed_cached(docs)
         self._index = _Index(entries, dense, np.asarray(owners, dtype=np.int64), docs)
         self._reading_index = LexicalIndex([self.reader.reading(d) for d in docs])
         self._surface_index = LexicalIndex(docs)
-        self._municipalities = self.store.municipalities()
 
     def _embed_cached(self, docs: list[str]) -> np.ndarray:
         hashes = [_hash("query", d) for d in docs]
@@ -157,8 +168,9 @@ class Searcher:
         target = named or municipality
         if not query or not self._index.entries:
             return SearchResult(text, [], False, target, named, language)
-        dense, lexical = self._channel_scores(query, mode)
-        fused, threshold = self._fuse(dense, lexical, query=query, mode=mode)
+        topic = strip_places(query, self._municipalities) or query
+        dense, lexical = self._channel_scores(topic, mode)
+        fused, threshold = self._fuse(dense, lexical, query=topic, mode=mode)
         fused = fused - self._penalties(named=named, resident=municipality)
         order = np.argsort(-fused)[:limit]
         hits = [
@@ -166,8 +178,9 @@ class Searcher:
             for i in order
             if np.isfinite(fused[i])
         ]
-        answered = bool(hits) and hits[0].score >= threshold
-        return SearchResult(text, hits, answered, target, named, language)
+        missing = missing_facts(query, hits[0].entry) if hits else set()
+        answered = bool(hits) and hits[0].score >= threshold and not missing
+        return SearchResult(text, hits, answered, target, named, language, frozenset(missing))
 
     def _channel_scores(self, query: str, mode: Mode) -> tuple[np.ndarray, np.ndarray]:
         assert self._index is not None and self._reading_index and self._surface_index
@@ -200,4 +213,6 @@ class Searcher:
             penalty[~shared & (scopes != named)] = np.inf  # the question names another municipality: out
         elif resident:
             penalty[~shared & (scopes != resident)] = self.config.resident_penalty
+        if named or resident:
+            penalty[scopes == (named or resident)] -= self.config.local_bonus
         return penalty

@@ -26,6 +26,7 @@ def open_database(path: str | Path | None) -> Database:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = Database(sqlite3.connect(str(path), check_same_thread=False, timeout=5.0))
     db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")  # with WAL: safe against corruption, one fsync per checkpoint
     db.execute("PRAGMA busy_timeout=5000")
     return db
 

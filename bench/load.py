@@ -1,0 +1,147 @@
+"""Latency, throughput and memory of the whole stack (real Rasa + real app), over Rasa's REST channel."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bot.stack import Stack
+from knowledge import KnowledgeStore, open_database, read_seed_entries, read_seed_municipalities
+from knowledge.evaluation import load_questions
+
+from .common import E5, HOME, TEST_SET
+
+MODEL = HOME / "models" / "madoguchi.tar.gz"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def rss_mib(pids: list[int]) -> float:
+    """Resident memory of the given processes and all their descendants, in MiB."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            parents[pid] = int(fields[1])
+            rss[pid] = int(fields[21]) * 4096
+        except (OSError, ValueError, IndexError):
+            continue
+    wanted, frontier = set(pids), list(pids)
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent and p not in wanted]
+        wanted.update(children)
+        frontier.extend(children)
+    return sum(rss.get(p, 0) for p in wanted) / 2**20
+
+
+def faq_questions() -> list[str]:
+    return [q.q for q in load_questions(TEST_SET) if q.answerable]
+
+
+@dataclass
+class LoadResult:
+    round_trip_ms: dict[str, float]
+    sustained: dict[str, float]
+    memory_mib: dict[str, float]
+    startup_s: float
+
+
+def _is_faq_answer(replies: list[dict]) -> bool:
+    text = " ".join(r.get("text") or "" for r in replies)
+    return "【状況】" in text or "Status:" in text or "見つかりませんでした" in text or "could not find" in text
+
+
+def round_trips(stack: Stack, questions: list[str], *, repeat: int = 2) -> list[float]:
+    times = []
+    with httpx.Client(timeout=30) as client:
+        for n in range(repeat):
+            for i, q in enumerate(questions):
+                started = time.perf_counter()
+                r = client.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": f"rt{n}-{i}", "message": q})
+                elapsed = (time.perf_counter() - started) * 1000
+                if r.status_code == 200 and _is_faq_answer(r.json()):
+                    times.append(elapsed)
+    return times
+
+
+async def sustained(
+    stack: Stack, questions: list[str], *, rate: float = 20.0, seconds: float = 60.0
+) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    peak = 0.0
+    pids = list(stack.pids().values())
+
+    async def one(client: httpx.AsyncClient, i: int) -> None:
+        nonlocal errors
+        started = time.perf_counter()
+        try:
+            r = await client.post(
+                f"{stack.rasa_url}/webhooks/rest/webhook",
+                json={"sender": f"load-{i % 300}", "message": questions[i % len(questions)]},
+            )
+            if r.status_code != 200 or not r.json():
+                errors += 1
+        except httpx.HTTPError:
+            errors += 1
+        latencies.append((time.perf_counter() - started) * 1000)
+
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=100)) as client:
+        tasks = []
+        start = time.perf_counter()
+        total = int(rate * seconds)
+        for i in range(total):
+            await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(one(client, i)))
+            if i % int(rate) == 0:
+                peak = max(peak, rss_mib(pids))
+        await asyncio.gather(*tasks)
+        wall = time.perf_counter() - start
+    return {
+        "requests": total,
+        "errors": errors,
+        "achieved_per_s": round(total / wall, 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "peak_rss_mib": round(peak),
+    }
+
+
+def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
+    store = KnowledgeStore(open_database(home / "madoguchi.db"))
+    store.import_municipalities(read_seed_municipalities())
+    store.import_entries(read_seed_entries())
+    env = {"MADOGUCHI_EMBEDDING_MODEL": str(E5), "MADOGUCHI_DB": str(home / "madoguchi.db")}
+    stack = Stack(home, app_port=8777, rasa_port=5777, model=MODEL, env=env)
+    started = time.perf_counter()
+    with stack:
+        startup = time.perf_counter() - started
+        questions = faq_questions()
+        round_trips(stack, questions[:20], repeat=1)  # warm-up
+        idle = rss_mib(list(stack.pids().values()))
+        times = round_trips(stack, questions)
+        load = asyncio.run(sustained(stack, questions, seconds=seconds))
+        after = rss_mib(list(stack.pids().values()))
+    return LoadResult(
+        round_trip_ms={
+            "n": len(times),
+            "p50": round(statistics.median(times), 1),
+            "p95": round(percentile(times, 95), 1),
+            "max": round(max(times), 1),
+        },
+        sustained=load,
+        memory_mib={"idle": round(idle), "peak_under_load": load["peak_rss_mib"], "after_load": round(after)},
+        startup_s=round(startup, 1),
+    )

@@ -1,0 +1,113 @@
+"""`make bench`: every figure, measured now, written to docs/benchmarks.md.
+
+python -m bench.run [--write docs/benchmarks.md] [--seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from knowledge import SearchConfig
+
+from . import accuracy, load
+from .common import ROOT
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = (
+        int(
+            next(
+                line.split()[1]
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            )
+        )
+        / 2**20
+    )
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def _row(summary: dict) -> str:
+    return (
+        f"| {summary['mode']} | {summary['top1']:.3f} | {summary['retrieval_top1']:.3f} | "
+        f"{summary['retrieval_top3']:.3f} | {summary['handoff']:.3f} |"
+    )
+
+
+def render(acc: dict, result: load.LoadResult, *, seconds: float, took: float) -> str:
+    config = SearchConfig()
+    kinds = acc["hybrid"]["by_kind"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` (`python -m bench.run --write docs/benchmarks.md`)",
+        f"in {took:.0f} s on: {machine()}.",
+        "",
+        "## Answer accuracy (own test set, `tests/data/questions.yaml`)",
+        "",
+        f"{acc['hybrid']['answerable']} answerable questions and {acc['hybrid']['unanswerable']} that must be handed off "
+        "(out of scope, unanswerable, and near-misses that ask for a fact no entry gives). The thresholds were "
+        "calibrated on the separate dev set (`python -m bench.calibrate`), never on this one.",
+        f"Settings: lexical weight {config.lexical_weight}, threshold {config.threshold} (fused), "
+        f"{config.threshold_dense} (dense, for questions without Japanese).",
+        "",
+        "`top-1` = answered, with an acceptable entry; `retrieval` = the best hit is acceptable, ignoring the threshold;",
+        "`handoff` = share of the must-hand-off questions that were handed off. Search only (no Rasa).",
+        "",
+        "| mode | top-1 | retrieval top-1 | retrieval top-3 | handoff |",
+        "|---|---|---|---|---|",
+        *(_row(acc[m]) for m in ("dense", "lexical", "hybrid")),
+        "",
+        "Hybrid, correct share by kind of question: " + ", ".join(f"{k} {v:.2f}" for k, v in kinds.items()) + ".",
+        "",
+        "## Whole stack over Rasa's REST channel",
+        "",
+        f"Real `rasa run` and the real app, started by the benchmark (ready in {result.startup_s} s).",
+        "",
+        f"- Round trip of a question answered by the FAQ action (sequential, {result.round_trip_ms['n']} requests): "
+        f"p50 {result.round_trip_ms['p50']} ms, p95 {result.round_trip_ms['p95']} ms, max {result.round_trip_ms['max']} ms.",
+        f"- Sustained {result.sustained['requests']} questions at 20/s for {seconds:.0f} s: "
+        f"{result.sustained['achieved_per_s']}/s achieved, {result.sustained['errors']} errors, "
+        f"p50 {result.sustained['p50_ms']} ms, p95 {result.sustained['p95_ms']} ms, p99 {result.sustained['p99_ms']} ms.",
+        f"- Resident memory of the whole stack (both process trees): {result.memory_mib['idle']} MiB idle, "
+        f"{result.memory_mib['peak_under_load']} MiB peak under load, {result.memory_mib['after_load']} MiB after.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", type=Path)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    acc = {mode: report.summary() for mode, report in accuracy.run().items()}
+    print(json.dumps(acc, ensure_ascii=False, indent=1))
+    with tempfile.TemporaryDirectory() as home:
+        result = load.run(Path(home), seconds=args.seconds)
+    print(json.dumps(result.__dict__, indent=1))
+    text = render(acc, result, seconds=args.seconds, took=time.perf_counter() - started)
+    if args.write:
+        extra = ROOT / "docs" / "benchmarks-manual.md"
+        args.write.write_text(text + ("\n" + extra.read_text() if extra.exists() else ""), encoding="utf-8")
+        print(f"wrote {args.write}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Which specific facts a question asks for, and whether an answer holds them.
+
+A resident who asks 「手数料はいくら？」 needs a fee. If the best entry has no fee in it, answering with it would
+look like an answer without being one, so the caller hands off instead: the bot never presents a fee, a time,
+a deadline, a phone number or a floor that its knowledge base does not have.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Entry
+
+__all__ = ["FACTS", "asked_facts", "missing_facts"]
+
+# fact: (what a question asking for it looks like, what an answer holding it looks like)
+FACTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "fee": (
+        re.compile(r"いくら|何円|料金|手数料|費用|値段|お金.{0,4}(かか|いる|要る)|how much|\bfees?\b|\bcost", re.I),
+        re.compile(r"\d[\d,]*\s*円|無料|かかりません|¥|\byen\b|\bfree\b", re.I),
+    ),
+    "time": (
+        re.compile(
+            r"何時|なんじ|時間帯|開庁時間|営業時間|受付時間|開いてる時間|what time|opening hours|\bhours\b", re.I
+        ),
+        re.compile(r"\d{1,2}\s*[:：時]\s*\d{0,2}|24時間|\d{1,2}\s*(a\.?m|p\.?m)", re.I),
+    ),
+    "deadline": (
+        re.compile(r"何日以内|なんにち|いつまでに|期限|締め?切|しめきり|deadline|within how many days", re.I),
+        re.compile(r"\d+\s*日以内|\d+\s*か?月以内|期限は|締め?切りは|\d+月\d+日まで|within \d+", re.I),
+    ),
+    "phone": (
+        re.compile(r"電話番号|何番|なんばん|phone number|\bcall\b", re.I),
+        re.compile(r"\d{2,4}-\d{2,4}-\d{3,4}"),
+    ),
+    "floor": (
+        re.compile(r"何階|なんかい|どこに置いて|which floor", re.I),
+        re.compile(r"\d+\s*階|floor", re.I),
+    ),
+}
+
+
+def asked_facts(question: str) -> set[str]:
+    return {name for name, (asks, _) in FACTS.items() if asks.search(question)}
+
+
+def missing_facts(question: str, entry: Entry) -> set[str]:
+    """The facts the question asks for that the entry's answer (or contact) does not hold."""
+    text = " ".join((entry.answer, entry.answer_en, entry.contact.get("phone", "")))
+    return {name for name in asked_facts(question) if not FACTS[name][1].search(text)}
