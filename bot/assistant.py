@@ -7,11 +7,28 @@ from dataclasses import dataclass
 from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality, is_english
 
 from .logbook import Logbook, QuestionRecord
-from .replies import Button, Reply, answer_reply, choose_municipality_reply, handoff_reply
+from .replies import Button, Reply, answer_reply, choose_municipality_reply, faq_button, handoff_reply
 
 __all__ = ["Assistant", "Turn"]
 
 MAX_QUERY = 1000  # characters searched; longer messages are cut (the log keeps more)
+MENU_WORDS = {
+    "よくある質問",
+    "よくある質問を見たい",
+    "よくある質問を見る",
+    "faq",
+    "common questions",
+    "menu",
+    "メニュー",
+}
+# shown under 「よくある質問」 until the question log knows better
+DEFAULT_MENU = (
+    "national-konbini-kofu-hours",
+    "national-mynumber-card-uses",
+    "national-mynumber-card-shinsei",
+    "national-mynumber-hokensho",
+    "kunitachi-okuyami-madoguchi",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,8 @@ class Assistant:
         """Answer a question from the knowledge base, or hand off honestly when it has no good answer."""
         resident = municipality or self.default_municipality or None
         lang = self.language_of(text, language)
+        if text.strip().lower() in MENU_WORDS:
+            return Turn(self.menu(language=lang), True, lang)
         if faq_id and (entry := self.searcher.entry(faq_id)) is not None:
             return self._answered(entry, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
         result = self.searcher.search(text[:MAX_QUERY], municipality=resident)
@@ -117,6 +136,14 @@ class Assistant:
         score = result.best.score if result.best else 0.0
         self._log(text, sender, channel, lang, resident, "handed_off", "", score, result)
         return Turn(reply, False, lang, "", result)
+
+    def menu(self, *, language: str) -> Reply:
+        """The questions residents ask most, as buttons."""
+        ids = list(dict.fromkeys([*self.logbook.popular_faq_ids(limit=5), *DEFAULT_MENU]))
+        entries = [e for e in map(self.searcher.entry, ids) if e is not None and not e.retired][:5]
+        en = language == "en"
+        text = "Common questions. Tap one:" if en else "よくあるご質問です。知りたいものを押してください。"
+        return Reply(text, tuple(faq_button(e) for e in entries))
 
     def handoff(self, text: str, *, sender: str, channel: str, municipality: str | None, language: str | None) -> Turn:
         """The resident asked for a person."""

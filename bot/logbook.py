@@ -116,6 +116,14 @@ class Logbook:
             }
         )
 
+    def popular_faq_ids(self, *, limit: int = 5, days: int = 30) -> list[str]:
+        """The entries answered most often lately, most asked first."""
+        sql = (
+            "select faq_id, count(*) as n from questions where outcome = 'answered' and faq_id != '' "
+            "and asked_at >= datetime('now', ?) group by faq_id order by n desc, faq_id limit ?"
+        )
+        return [r["faq_id"] for r in self.db.query(sql, [f"-{days} days", limit])]
+
     def unanswered(self, *, limit: int = 100) -> list[dict[str, Any]]:
         sql = "select * from questions where outcome != 'answered' order by id desc limit ?"
         return list(self.db.query(sql, [limit]))

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 
 from knowledge import Entry, Municipality
 
-__all__ = ["Button", "Reply", "answer_reply", "choose_municipality_reply", "format_as_of", "handoff_reply"]
+__all__ = [
+    "Button",
+    "Reply",
+    "answer_reply",
+    "choose_municipality_reply",
+    "faq_button",
+    "format_as_of",
+    "handoff_reply",
+]
 
 Language = str  # "ja", "en" or "easy"
 
@@ -74,9 +82,11 @@ def format_as_of(as_of: str, language: Language) -> str:
     return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
 
 
-def _faq_button(entry: Entry) -> Button:
+def faq_button(entry: Entry) -> Button:
+    """A button that asks for one entry; its label is the question, shortened to LINE's 20 characters."""
     payload = "/ask_question" + json.dumps({"faq_id": entry.id}, ensure_ascii=False)
-    return Button(entry.question[:20], payload)
+    label = entry.question if len(entry.question) <= 20 else entry.question[:19] + "…"
+    return Button(label, payload)
 
 
 def _contact(entry: Entry, home: Municipality | None, language: Language) -> str:
@@ -130,7 +140,7 @@ def answer_reply(
         ]
     if entry.status in ("予定", "検討中"):
         lines.append("Please check the latest status at the counter." if en else "最新の状況は窓口でご確認ください。")
-    buttons = [_faq_button(related)] if related else []
+    buttons = [faq_button(related)] if related else []
     buttons += [
         Button("Solved" if en else "解決しました", "/affirm"),
         Button("Not solved" if en else "解決しない", "/deny"),

@@ -1,13 +1,16 @@
-"""A small character n-gram TF-IDF index (cosine), kept in plain Python dictionaries.
+"""A small character n-gram TF-IDF index (cosine), like scikit-learn's char_wb, on a SciPy sparse matrix.
 
-Fast enough for a municipality's FAQ (thousands of short texts), and free of heavy imports.
+Fast enough for a municipality's FAQ (thousands of short texts): one query costs well under a millisecond.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
 
 __all__ = ["LexicalIndex", "char_ngrams"]
 
@@ -29,27 +32,34 @@ class LexicalIndex:
     """TF-IDF (sublinear tf, smoothed idf, L2-normalised) over a fixed list of documents."""
 
     def __init__(self, documents: Sequence[str]) -> None:
+        from scipy.sparse import csr_matrix  # only when an index is built, not at import
+
         counts = [char_ngrams(d) for d in documents]
         df: Counter[str] = Counter()
         for c in counts:
             df.update(c.keys())
         n = len(documents)
-        self._idf = {g: math.log((1 + n) / (1 + f)) + 1.0 for g, f in df.items()}
-        self._postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.size = n
+        self._vocab = {gram: column for column, gram in enumerate(df)}
+        self._idf = np.array([math.log((1 + n) / (1 + f)) + 1.0 for f in df.values()], dtype=np.float32)
+        rows, cols, vals = [], [], []
         for doc, c in enumerate(counts):
-            for gram, weight in self._weights(c).items():
-                self._postings[gram].append((doc, weight))
+            columns, weights = self._weights(c)
+            rows += [doc] * len(columns)
+            cols += columns
+            vals += weights
+        # grams × documents, so that a query selects the few rows of its own grams
+        self._by_gram: Any = csr_matrix((vals, (cols, rows)), shape=(len(self._vocab), n), dtype=np.float32)
 
-    def _weights(self, counts: Counter[str]) -> dict[str, float]:
-        raw = {g: (1 + math.log(tf)) * self._idf[g] for g, tf in counts.items() if g in self._idf}
-        norm = math.sqrt(sum(w * w for w in raw.values())) or 1.0
-        return {g: w / norm for g, w in raw.items()}
+    def _weights(self, counts: Counter[str]) -> tuple[list[int], list[float]]:
+        columns = [self._vocab[g] for g in counts if g in self._vocab]
+        raw = [(1 + math.log(counts[g])) * float(self._idf[self._vocab[g]]) for g in counts if g in self._vocab]
+        norm = math.sqrt(sum(w * w for w in raw)) or 1.0
+        return columns, [w / norm for w in raw]
 
-    def scores(self, query: str) -> list[float]:
+    def scores(self, query: str) -> np.ndarray:
         """Cosine similarity of the query to every document, in document order."""
-        out = [0.0] * self.size
-        for gram, qw in self._weights(char_ngrams(query)).items():
-            for doc, dw in self._postings.get(gram, ()):
-                out[doc] += qw * dw
-        return out
+        columns, weights = self._weights(char_ngrams(query))
+        if not columns:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(np.asarray(weights, dtype=np.float32) @ self._by_gram[columns]).ravel()

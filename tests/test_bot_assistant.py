@@ -57,3 +57,11 @@ def test_feedback_no_offers_a_person(assistant, logbook):
     )
     assert reply.buttons[0].payload == "/human_handoff"
     assert logbook.feedback()[0]["helpful"] == 0
+
+
+def test_common_questions_menu_lists_the_most_asked_first(assistant):
+    for _ in range(3):
+        _ask(assistant, "おくやみ窓口はありますか")
+    turn = _ask(assistant, "よくある質問")
+    assert turn.reply.buttons[0].payload == '/ask_question{"faq_id": "kunitachi-okuyami"}'
+    assert all(len(b.title) <= 20 for b in turn.reply.buttons)
