@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import time
 from dataclasses import dataclass
@@ -55,6 +56,43 @@ class LoadResult:
     sustained: dict[str, float]
     memory_mib: dict[str, float]
     startup_s: float
+    whole_stack: dict[str, float]
+
+
+def whole_stack_accuracy(stack: Stack, db_path: Path) -> dict[str, float]:
+    """The test set through Rasa and the app: what residents get, small-talk intents included.
+
+    A question counts as answered when the app's question log shows an answer for it; a question that Rasa
+    handled as out of scope or small talk never reaches the log and counts as handed off.
+    """
+    db = open_database(db_path)
+    questions = load_questions(TEST_SET)
+    correct = {"answerable": 0, "unanswerable": 0}
+    totals = {"answerable": 0, "unanswerable": 0}
+    with httpx.Client(timeout=30) as client:
+        for i, q in enumerate(questions):
+            sender = f"acc-{i}"
+            if q.municipality:
+                payload = "/choose_municipality" + json.dumps({"municipality": q.municipality})
+                client.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": payload})
+            last = db.execute("select coalesce(max(id), 0) from questions").fetchone()[0]
+            client.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": q.q})
+            row = db.execute(
+                "select outcome, faq_id from questions where id > ? order by id limit 1", [last]
+            ).fetchone()
+            answered = row is not None and row[0] == "answered"
+            kind = "answerable" if q.answerable else "unanswerable"
+            totals[kind] += 1
+            if q.answerable:
+                correct[kind] += answered and row[1] in q.expect
+            else:
+                correct[kind] += not answered
+    return {
+        "top1": round(correct["answerable"] / totals["answerable"], 3),
+        "handoff": round(correct["unanswerable"] / totals["unanswerable"], 3),
+        "answerable": totals["answerable"],
+        "unanswerable": totals["unanswerable"],
+    }
 
 
 def _is_faq_answer(replies: list[dict]) -> bool:
@@ -134,6 +172,7 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
         times = round_trips(stack, questions)
         load = asyncio.run(sustained(stack, questions, seconds=seconds))
         after = rss_mib(list(stack.pids().values()))
+        whole = whole_stack_accuracy(stack, home / "madoguchi.db")
     return LoadResult(
         round_trip_ms={
             "n": len(times),
@@ -144,4 +183,5 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
         sustained=load,
         memory_mib={"idle": round(idle), "peak_under_load": load["peak_rss_mib"], "after_load": round(after)},
         startup_s=round(startup, 1),
+        whole_stack=whole,
     )

@@ -84,6 +84,9 @@ def render(acc: dict, result: load.LoadResult, *, seconds: float, took: float) -
         f"- Sustained {result.sustained['requests']} questions at 20/s for {seconds:.0f} s: "
         f"{result.sustained['achieved_per_s']}/s achieved, {result.sustained['errors']} errors, "
         f"p50 {result.sustained['p50_ms']} ms, p95 {result.sustained['p95_ms']} ms, p99 {result.sustained['p99_ms']} ms.",
+        f"- The test set through Rasa and the app (Rasa's out-of-scope and small-talk intents included): "
+        f"top-1 {result.whole_stack['top1']:.3f} of {result.whole_stack['answerable']} answerable, "
+        f"handoff {result.whole_stack['handoff']:.3f} of {result.whole_stack['unanswerable']} others.",
         f"- Resident memory of the whole stack (both process trees): {result.memory_mib['idle']} MiB idle, "
         f"{result.memory_mib['peak_under_load']} MiB peak under load, {result.memory_mib['after_load']} MiB after.",
         "",

@@ -34,7 +34,8 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade "pip>=23" 2>/dev/null || true
-if ! "$venv/bin/python" -m pip install --quiet -r "$lock"; then
+# (the grep hides pip's notes about index folders that this machine's pip configuration names but lacks)
+if ! "$venv/bin/python" -m pip install --quiet -r "$lock" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); then
   echo "madoguchi setup: installing $lock into $venv failed (see the pip output above)." >&2
   exit 1
 fi
