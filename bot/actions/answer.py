@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from ..assistant import Assistant
-from ._tracker import channel_of, entity, language_of, send, text_of
+from ._tracker import changed_slots, channel_of, entity, language_of, send, text_of
 
 
 class ActionAnswerFaq(Action):
@@ -36,12 +35,13 @@ class ActionAnswerFaq(Action):
         question = text
         if text.startswith("/") and turn.faq_id and (entry := self.assistant.searcher.entry(turn.faq_id)):
             question = entry.question  # a button press: remember the question it stands for
-        return [
-            SlotSet("last_faq_id", turn.faq_id or None),
-            SlotSet("last_question", question[:500]),
-            SlotSet("faq_id", None),
-            SlotSet("language", turn.language),
-        ]
+        return changed_slots(
+            tracker,
+            last_faq_id=turn.faq_id or None,
+            last_question=question[:500],
+            faq_id=None,
+            language=turn.language,
+        )
 
 
 class ActionHandoff(Action):
@@ -62,4 +62,4 @@ class ActionHandoff(Action):
             language=language_of(tracker),
         )
         send(dispatcher, turn.reply)
-        return [SlotSet("language", turn.language)]
+        return changed_slots(tracker, language=turn.language)

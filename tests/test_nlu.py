@@ -1,0 +1,38 @@
+"""Rasa's intent classification on held-out messages (`rasa test nlu` in the Rasa environment)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).parent.parent
+MODEL = Path(os.environ.get("MADOGUCHI_HOME", ROOT / "var")) / "models" / "madoguchi.tar.gz"
+SMALL_TALK = {"greet", "goodbye", "thanks", "insult", "out_of_scope", "bot_challenge"}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("nlu")
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
+    command = [str(ROOT / ".venv-rasa" / "bin" / "rasa"), "test", "nlu", "--nlu", "tests/data/nlu_heldout.yml",
+               "--model", str(MODEL), "--out", str(out), "--no-plot"]  # fmt: skip
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+    return out
+
+
+def test_held_out_intent_accuracy_is_at_least_0_9(results):
+    report = json.loads((results / "intent_report.json").read_text())
+    assert report["accuracy"] >= 0.9
+
+
+def test_no_question_is_swallowed_by_small_talk(results):
+    errors = json.loads((results / "intent_errors.json").read_text())
+    swallowed = [
+        e["text"] for e in errors if e["intent"] == "ask_question" and e["intent_prediction"]["name"] in SMALL_TALK
+    ]
+    assert swallowed == []
