@@ -197,17 +197,8 @@ def _row_to_data(row: dict[str, str | None]) -> dict[str, Any]:
 
 def _entry_to_row(entry: Entry) -> dict[str, str]:
     return {
-        "id": entry.id,
-        "municipality": entry.municipality,
-        "category": entry.category,
-        "question": entry.question,
+        **entry.plain_fields(),
         "variants": "\n".join(entry.variants),
-        "answer": entry.answer,
-        "answer_easy": entry.answer_easy,
-        "answer_en": entry.answer_en,
-        "status": entry.status,
-        "as_of": entry.as_of,
-        "source_file": entry.source_file,
         "source_lines": ",".join(str(n) for n in entry.source_lines),
         "contact_name": entry.contact.get("name", ""),
         "contact_phone": entry.contact.get("phone", ""),

@@ -9,6 +9,9 @@ __all__ = ["STATUSES", "Entry", "Hit", "Municipality"]
 
 #: Whether a service described by an entry runs today, as the source said at `as_of`.
 STATUSES = ("実施中", "予定", "検討中", "終了")
+#: Entry fields that are plain strings (the others are lists, a mapping or a flag).
+PLAIN_FIELDS = ("id", "municipality", "category", "question", "answer", "answer_easy", "answer_en", "status",
+                "as_of", "source_file")  # fmt: skip
 #: Scopes that are not one municipality.
 SHARED_SCOPES = ("national", "tokyo")
 
@@ -37,6 +40,10 @@ class Entry:
     def shared(self) -> bool:
         """True for national and Tokyo-wide facts, which hold for every municipality."""
         return self.municipality in SHARED_SCOPES
+
+    def plain_fields(self) -> dict[str, str]:
+        """The fields that are plain text, the same in the database, in CSV and in YAML."""
+        return {name: getattr(self, name) for name in PLAIN_FIELDS}
 
     def texts(self) -> tuple[str, ...]:
         """The ways of asking this entry: the canonical question, then its variants."""

@@ -53,17 +53,8 @@ def _now() -> str:
 
 def _row(entry: Entry) -> dict[str, Any]:
     return {
-        "id": entry.id,
-        "municipality": entry.municipality,
-        "category": entry.category,
-        "question": entry.question,
+        **entry.plain_fields(),
         "variants": json.dumps(list(entry.variants), ensure_ascii=False),
-        "answer": entry.answer,
-        "answer_easy": entry.answer_easy,
-        "answer_en": entry.answer_en,
-        "status": entry.status,
-        "as_of": entry.as_of,
-        "source_file": entry.source_file,
         "source_lines": json.dumps(list(entry.source_lines)),
         "contact": json.dumps(entry.contact, ensure_ascii=False),
         "related": json.dumps(list(entry.related)),

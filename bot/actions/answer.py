@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from ..assistant import Assistant
+from ._base import AssistantAction
 from ._tracker import changed_slots, channel_of, entity, language_of, send, text_of
 
 
-class ActionAnswerFaq(Action):
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
-
+class ActionAnswerFaq(AssistantAction):
     def name(self) -> str:
         return "action_answer_faq"
 
@@ -44,10 +41,7 @@ class ActionAnswerFaq(Action):
         )
 
 
-class ActionHandoff(Action):
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
-
+class ActionHandoff(AssistantAction):
     def name(self) -> str:
         return "action_handoff"
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from ..assistant import Assistant
+from ._base import AssistantAction
 from ._tracker import entity, language_of, send, text_of
 
 _HELPFUL = {"affirm": True, "deny": False}
 
 
-class ActionSetMunicipality(Action):
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
-
+class ActionSetMunicipality(AssistantAction):
     def name(self) -> str:
         return "action_set_municipality"
 
@@ -31,10 +28,7 @@ class ActionSetMunicipality(Action):
         return [SlotSet("municipality", code or tracker.get_slot("municipality"))]
 
 
-class ActionRecordFeedback(Action):
-    def __init__(self, assistant: Assistant) -> None:
-        self.assistant = assistant
-
+class ActionRecordFeedback(AssistantAction):
     def name(self) -> str:
         return "action_record_feedback"
 
