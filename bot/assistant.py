@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality, is_english
+from knowledge.text import has_japanese
 
 from .logbook import Logbook, QuestionRecord
 from .replies import Button, Reply, answer_reply, choose_municipality_reply, faq_button, handoff_reply
@@ -20,6 +21,16 @@ MENU_WORDS = {
     "common questions",
     "menu",
     "メニュー",
+}
+# a resident's choice of language, typed or tapped
+LANGUAGE_WORDS = {
+    "やさしい日本語": "easy", "やさしいにほんご": "easy", "easy japanese": "easy",
+    "english": "en", "英語": "en", "日本語": "ja", "にほんご": "ja",
+}  # fmt: skip
+LANGUAGE_CHOSEN = {
+    "easy": "わかりました。これから、やさしい にほんご で こたえます。",
+    "en": "OK. I will answer in English. Ask me anything about city procedures.",
+    "ja": "わかりました。日本語でお答えします。",
 }
 # shown under 「よくある質問」 until the question log knows better
 DEFAULT_MENU = (
@@ -66,9 +77,18 @@ class Assistant:
 
     @staticmethod
     def language_of(text: str, preferred: str | None) -> str:
-        if preferred in ("en", "easy", "ja"):
-            return preferred
-        return "en" if is_english(text) else "ja"
+        """English for English text; やさしい日本語 for whoever chose it; otherwise Japanese.
+
+        `preferred` is the resident's choice (or their channel's language setting): it decides only when the
+        text itself does not (emoji, numbers), except that a choice of やさしい日本語 holds for Japanese text.
+        """
+        if is_english(text):
+            return "en"
+        if preferred == "easy":
+            return "easy"
+        if has_japanese(text):
+            return "ja"
+        return preferred if preferred in ("en", "ja") else "ja"
 
     # -- turns -------------------------------------------------------------------------------------
 
@@ -87,6 +107,8 @@ class Assistant:
         lang = self.language_of(text, language)
         if text.strip().lower() in MENU_WORDS:
             return Turn(self.menu(language=lang), True, lang)
+        if (choice := LANGUAGE_WORDS.get(text.strip().lower())) is not None:
+            return Turn(Reply(LANGUAGE_CHOSEN[choice]), True, choice)
         if faq_id and (entry := self.searcher.entry(faq_id)) is not None:
             return self._answered(entry, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
         result = self.searcher.search(text[:MAX_QUERY], municipality=resident)

@@ -65,3 +65,16 @@ def test_common_questions_menu_lists_the_most_asked_first(assistant):
     turn = _ask(assistant, "よくある質問")
     assert turn.reply.buttons[0].payload == '/ask_question{"faq_id": "kunitachi-okuyami"}'
     assert all(len(b.title) <= 20 for b in turn.reply.buttons)
+
+
+def test_language_follows_the_text_each_turn(assistant):
+    assert _ask(assistant, "Can I get a residence certificate at a convenience store?", language="ja").language == "en"
+    assert _ask(assistant, "住民票 コンビニ", language="en").language == "ja"
+    assert _ask(assistant, "🙂", language="en").language == "en"
+
+
+def test_easy_japanese_once_chosen_holds_for_japanese_questions(assistant):
+    chosen = _ask(assistant, "やさしいにほんご")
+    assert chosen.language == "easy" and "やさしい にほんご" in chosen.reply.text
+    turn = _ask(assistant, "足立区ではオンラインで申請できますか？", language=chosen.language)
+    assert "あだちくでは インターネットで" in turn.reply.text
