@@ -17,6 +17,7 @@ from knowledge import (
     read_seed_entries,
     read_seed_municipalities,
 )
+from knowledge.loader import parse_yaml
 
 from .settings import Settings
 
@@ -42,13 +43,18 @@ def kb() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def import_(settings: Settings, path: Path | None, dry_run: bool, as_json: bool) -> None:
-    """Import the seed corpus (no PATH) or a staff CSV file. Staff edits are never overwritten by the seed."""
+    """Import the seed corpus (no PATH), or a staff file (CSV or YAML).
+
+    A file with any bad row is reported row by row and nothing is written. Staff edits are never overwritten by
+    the seed corpus.
+    """
     store = _store(settings)
     if path is None:
         entries, origin = read_seed_entries(), "seed"
         store.import_municipalities(read_seed_municipalities())
     else:
-        entries, errors = parse_csv(path.read_bytes())
+        parse = parse_yaml if path.suffix.lower() in (".yaml", ".yml") else parse_csv
+        entries, errors = parse(path.read_bytes())
         for error in errors:
             click.echo(f"{path.name} {error}", err=True)
         if [e for e in errors if e.row > 1 or "見出し" in e.message]:

@@ -21,6 +21,7 @@ __all__ = [
     "entries_to_csv",
     "parse_csv",
     "parse_entry",
+    "parse_yaml",
     "read_seed_entries",
     "read_seed_municipalities",
     "read_sources",
@@ -116,6 +117,23 @@ def read_seed_entries(directory: Path | None = None) -> list[Entry]:
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"{path.name} {position}番目: {exc}") from exc
     return entries
+
+
+def parse_yaml(raw: bytes) -> tuple[list[Entry], list[RowError]]:
+    """Entries from a YAML list in the seed format, and one error per bad item (nothing is written here)."""
+    try:
+        items = yaml.safe_load(raw.decode("utf-8-sig")) or []
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        return [], [RowError(1, "", f"YAML として読めません: {exc}")]
+    if not isinstance(items, list):
+        return [], [RowError(1, "", "項目のリスト（- id: … の並び）にしてください")]
+    entries, errors = [], []
+    for position, item in enumerate(items, start=1):
+        try:
+            entries.append(parse_entry(item))
+        except (ValueError, TypeError, AttributeError) as exc:
+            errors.append(RowError(position, str(item.get("id", "")) if isinstance(item, dict) else "", str(exc)))
+    return entries, errors
 
 
 def read_seed_municipalities(directory: Path | None = None) -> list[Municipality]:

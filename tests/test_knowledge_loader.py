@@ -50,3 +50,17 @@ def test_entry_text_is_cleaned():
         {"id": "x", "municipality": "national", "question": "ＡＢＣ？", "answer": "<p>答え</p>", "status": "予定"}
     )
     assert entry.question == "ABC?" and entry.answer == "答え"
+
+
+def test_yaml_file_reports_bad_items():
+    from knowledge.loader import parse_yaml
+
+    raw = "- {id: a, municipality: national, question: 質問, answer: 答え, status: 予定}\n- {id: b}\n".encode()
+    entries, errors = parse_yaml(raw)
+    assert [e.id for e in entries] == ["a"] and errors[0].row == 2
+
+
+def test_yaml_that_is_not_a_list_is_refused():
+    from knowledge.loader import parse_yaml
+
+    assert parse_yaml(b"id: a")[1][0].message.startswith("項目のリスト")
