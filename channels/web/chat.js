@@ -32,8 +32,8 @@
     item.scrollIntoView({ block: "end" });
   }
 
-  async function ask(message, shown) {
-    show(shown || message, "me");
+  async function ask(message, shown, silent) {
+    if (!silent) { show(shown || message, "me"); }
     send.disabled = true;
     try {
       const res = await fetch("/api/chat", {
@@ -61,5 +61,5 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) { event.preventDefault(); form.requestSubmit(); }
   });
-  ask("こんにちは");
+  ask("こんにちは", null, true);  // the welcome, without a message the resident did not type
 })();
