@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality, is_english
-from knowledge.text import has_japanese
+from knowledge.text import has_japanese, normalize
 
 from .logbook import Logbook, QuestionRecord
 from .replies import Button, Reply, answer_reply, choose_municipality_reply, faq_button, handoff_reply
@@ -32,6 +33,11 @@ LANGUAGE_CHOSEN = {
     "en": "OK. I will answer in English. Ask me anything about city procedures.",
     "ja": "わかりました。日本語でお答えします。",
 }
+_WORDS = re.compile(r"[0-9A-Za-z\u3040-\u30ff\u3400-\u9fff\uff10-\uff5a]")
+NO_WORDS = (
+    "ご質問を文字で送ってください（例：「コンビニで住民票はとれますか」）。よくあるご質問はこちらです。",
+    'Please type your question in words (for example: "Can I get a residence certificate at a convenience store?").',
+)
 # shown under 「よくある質問」 until the question log knows better
 DEFAULT_MENU = (
     "national-konbini-kofu-hours",
@@ -82,6 +88,9 @@ class Assistant:
         `preferred` is the resident's choice (or their channel's language setting): it decides only when the
         text itself does not (emoji, numbers), except that a choice of やさしい日本語 holds for Japanese text.
         """
+        text = normalize(text)
+        if text.startswith("/"):  # a button's payload says nothing about the resident's language
+            return preferred if preferred in ("en", "easy", "ja") else "ja"
         if is_english(text):
             return "en"
         if preferred == "easy":
@@ -105,6 +114,8 @@ class Assistant:
         """Answer a question from the knowledge base, or hand off honestly when it has no good answer."""
         resident = municipality or self.default_municipality or None
         lang = self.language_of(text, language)
+        if not _WORDS.search(text):  # empty, emoji or punctuation only: nothing to search for
+            return Turn(self.menu(language=lang, prompt=NO_WORDS[lang == "en"]), False, lang)
         if text.strip().lower() in MENU_WORDS:
             return Turn(self.menu(language=lang), True, lang)
         if (choice := LANGUAGE_WORDS.get(text.strip().lower())) is not None:
@@ -159,12 +170,12 @@ class Assistant:
         self._log(text, sender, channel, lang, resident, "handed_off", "", score, result)
         return Turn(reply, False, lang, "", result)
 
-    def menu(self, *, language: str) -> Reply:
+    def menu(self, *, language: str, prompt: str = "") -> Reply:
         """The questions residents ask most, as buttons."""
         ids = list(dict.fromkeys([*self.logbook.popular_faq_ids(limit=5), *DEFAULT_MENU]))
         entries = [e for e in map(self.searcher.entry, ids) if e is not None and not e.retired][:5]
         en = language == "en"
-        text = "Common questions. Tap one:" if en else "よくあるご質問です。知りたいものを押してください。"
+        text = prompt or ("Common questions. Tap one:" if en else "よくあるご質問です。知りたいものを押してください。")
         return Reply(text, tuple(faq_button(e) for e in entries))
 
     def handoff(self, text: str, *, sender: str, channel: str, municipality: str | None, language: str | None) -> Turn:

@@ -1,3 +1,6 @@
+import pytest
+
+
 def _ask(assistant, text, **kw):
     return assistant.answer(text, sender="web:abc", channel="web", **kw)
 
@@ -78,3 +81,18 @@ def test_easy_japanese_once_chosen_holds_for_japanese_questions(assistant):
     assert chosen.language == "easy" and "やさしい にほんご" in chosen.reply.text
     turn = _ask(assistant, "足立区ではオンラインで申請できますか？", language=chosen.language)
     assert "あだちくでは インターネットで" in turn.reply.text
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂", "!!!", "。。。"])
+def test_message_without_words_asks_for_words_and_offers_the_menu(assistant, logbook, text):
+    turn = _ask(assistant, text)
+    assert "文字で送ってください" in turn.reply.text and not turn.answered
+    assert logbook.unanswered() == []
+
+
+def test_a_stale_button_payload_is_not_taken_for_english(assistant):
+    assert _ask(assistant, '/ask_question{"faq_id": "gone"}', faq_id="gone").language == "ja"
+
+
+def test_full_width_english_is_english(assistant):
+    assert _ask(assistant, "Ｃａｎ Ｉ ｇｅｔ ａ ｒｅｓｉｄｅｎｃｅ ｃｅｒｔｉｆｉｃａｔｅ？").language == "en"
