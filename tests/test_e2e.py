@@ -120,3 +120,15 @@ def test_cli_ask_prints_the_reply(stack):
         [sys.executable, "-m", "bot.cli", "ask", "こんにちは"], env=env, capture_output=True, text=True, timeout=60
     )
     assert out.returncode == 0 and out.stdout.strip()
+
+
+@pytest.mark.parametrize("text", ["🙂🙂🙂", "あ" * 10_000, "<script>alert(1)</script>", "/nonexistent_intent"])
+def test_bad_input_gets_a_polite_reply(stack, text):
+    replies = say(stack, text, "bad")
+    assert replies and all(r.get("text") for r in replies)
+
+
+def test_tracker_keeps_the_municipality_across_turns(stack):
+    say(stack, "板橋区に住んでいます", "s10")
+    reply = text_of(say(stack, "人と話したい", "s10"))
+    assert "03-3964-1111" in reply
