@@ -15,6 +15,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from threadpoolctl import threadpool_limits
 
 from channels import RasaClient, webchat_router
+from channels.line import LineChannel, line_router
 from knowledge import (
     HashingEmbedder,
     KnowledgeStore,
@@ -27,6 +28,7 @@ from knowledge import (
 from .actions import build_actions
 from .assistant import Assistant
 from .logbook import Logbook
+from .seen import SeenEvents
 from .settings import Settings
 
 __all__ = ["build_assistant", "create_app"]
@@ -103,4 +105,18 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         return {"status": "ok", "entries": assistant.searcher.store.stats()["entries"], "rasa": await rasa.ready()}
 
     app.include_router(webchat_router(rasa))
+    app.include_router(line_router(_line(settings, rasa=rasa, assistant=assistant)))
     return app
+
+
+def _line(settings: Settings, *, rasa: RasaClient, assistant: Assistant) -> LineChannel | None:
+    if not (settings.line_channel_secret and settings.line_channel_access_token):
+        return None
+    seen = SeenEvents(assistant.logbook.db)
+    return LineChannel.create(
+        secret=settings.line_channel_secret,
+        token=settings.line_channel_access_token,
+        base_url=settings.line_api_base_url,
+        rasa=rasa,
+        first_time=seen.first_time,
+    )

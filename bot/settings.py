@@ -33,6 +33,9 @@ class Settings:
     municipality: str  # empty, or the 全国地方公共団体コード a single-municipality deployment serves
     secret_key: str
     log_level: str
+    line_channel_secret: str  # LINE is served when this and the access token are set
+    line_channel_access_token: str
+    line_api_base_url: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -50,4 +53,7 @@ class Settings:
             municipality=env.get("MADOGUCHI_MUNICIPALITY", ""),
             secret_key=env.get("MADOGUCHI_SECRET_KEY") or _secret(home / "secret.key"),
             log_level=env.get("MADOGUCHI_LOG_LEVEL", "INFO"),
+            line_channel_secret=env.get("LINE_CHANNEL_SECRET", ""),
+            line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN", ""),
+            line_api_base_url=env.get("LINE_API_BASE_URL", "https://api.line.me"),
         )

@@ -7,32 +7,14 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.stack import Stack
-from knowledge import KnowledgeStore, open_database, read_seed_entries, read_seed_municipalities
+from knowledge import KnowledgeStore, open_database
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).parent.parent
-HOME = Path(os.environ.get("MADOGUCHI_HOME", ROOT / "var"))
-MODEL = HOME / "models" / "madoguchi.tar.gz"
-E5 = HOME / "models" / "e5-small-st"
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    if not MODEL.exists() or not E5.exists():
-        pytest.fail("run `make train setup` first: the Rasa model or the e5 folder is missing")
-    home = tmp_path_factory.mktemp("home")
-    store = KnowledgeStore(open_database(home / "madoguchi.db"))
-    store.import_municipalities(read_seed_municipalities())
-    store.import_entries(read_seed_entries())
-    env = {"MADOGUCHI_EMBEDDING_MODEL": str(E5), "MADOGUCHI_DB": str(home / "madoguchi.db")}
-    with Stack(home, app_port=8765, rasa_port=5765, model=MODEL, env=env) as stack:
-        yield stack
 
 
 def say(stack: Stack, text: str, sender: str = "e2e") -> list[dict]:
