@@ -8,6 +8,7 @@ import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -50,6 +51,56 @@ def faq_questions() -> list[str]:
     return [q.q for q in load_questions(TEST_SET) if q.answerable]
 
 
+async def line_webhooks(stack: Stack, platform: Any, *, rate: float = 20.0, seconds: float = 60.0) -> dict[str, float]:
+    """Signed LINE webhooks at a steady rate: how fast the webhook says 200, and how fast the reply reaches LINE."""
+    from tests.fakes import line_webhook as hook
+
+    questions = faq_questions()
+    acked: list[float] = []
+    sent_at: dict[str, float] = {}
+    errors = 0
+
+    async def one(client: httpx.AsyncClient, i: int) -> None:
+        nonlocal errors
+        event = hook.text_event(hook.user_id(10_000 + i), questions[i % len(questions)])
+        raw = hook.body(event)
+        started = time.monotonic()
+        sent_at[event["replyToken"]] = started
+        headers = {"content-type": "application/json", "x-line-signature": hook.sign(raw)}
+        try:
+            r = await client.post(f"{stack.app_url}/line/webhook", content=raw, headers=headers)
+            errors += r.status_code != 200
+        except httpx.HTTPError:
+            errors += 1
+        acked.append((time.monotonic() - started) * 1000)
+
+    async with httpx.AsyncClient(timeout=30) as client:
+        start = time.monotonic()
+        tasks = []
+        for i in range(int(rate * seconds)):
+            await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+            tasks.append(asyncio.create_task(one(client, i)))
+        await asyncio.gather(*tasks)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replied = {r.body["replyToken"]: r.at for r in platform.sent("/v2/bot/message/reply") if r.body}
+        if all(t in replied for t in sent_at):
+            break
+        await asyncio.sleep(0.2)
+    to_reply = [(replied[t] - s) * 1000 for t, s in sent_at.items() if t in replied]
+    invalid = sum(1 for r in platform.requests if r.errors)
+    return {
+        "events": len(sent_at),
+        "webhook_errors": errors,
+        "replies": len(to_reply),
+        "invalid_requests_at_line": invalid,
+        "ack_p50_ms": round(percentile(acked, 50), 1),
+        "ack_p95_ms": round(percentile(acked, 95), 1),
+        "reply_p50_ms": round(percentile(to_reply, 50), 1),
+        "reply_p95_ms": round(percentile(to_reply, 95), 1),
+    }
+
+
 @dataclass
 class LoadResult:
     round_trip_ms: dict[str, float]
@@ -57,6 +108,7 @@ class LoadResult:
     memory_mib: dict[str, float]
     startup_s: float
     whole_stack: dict[str, float]
+    line: dict[str, float]
 
 
 def whole_stack_accuracy(stack: Stack, db_path: Path) -> dict[str, float]:
@@ -161,7 +213,17 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
     store = KnowledgeStore(open_database(home / "madoguchi.db"))
     store.import_municipalities(read_seed_municipalities())
     store.import_entries(read_seed_entries())
-    env = {"MADOGUCHI_EMBEDDING_MODEL": str(E5), "MADOGUCHI_DB": str(home / "madoguchi.db")}
+    from tests.fakes.line_platform import TOKEN, FakeLinePlatform
+    from tests.fakes.line_webhook import SECRET
+
+    platform = FakeLinePlatform().start()
+    env = {
+        "MADOGUCHI_EMBEDDING_MODEL": str(E5),
+        "MADOGUCHI_DB": str(home / "madoguchi.db"),
+        "LINE_CHANNEL_SECRET": SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+        "LINE_API_BASE_URL": platform.url,
+    }
     stack = Stack(home, app_port=8777, rasa_port=5777, model=MODEL, env=env)
     started = time.perf_counter()
     with stack:
@@ -173,6 +235,8 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
         load = asyncio.run(sustained(stack, questions, seconds=seconds))
         after = rss_mib(list(stack.pids().values()))
         whole = whole_stack_accuracy(stack, home / "madoguchi.db")
+        line = asyncio.run(line_webhooks(stack, platform, seconds=seconds))
+    platform.stop()
     return LoadResult(
         round_trip_ms={
             "n": len(times),
@@ -184,4 +248,5 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
         memory_mib={"idle": round(idle), "peak_under_load": load["peak_rss_mib"], "after_load": round(after)},
         startup_s=round(startup, 1),
         whole_stack=whole,
+        line=line,
     )

@@ -87,6 +87,11 @@ def render(acc: dict, result: load.LoadResult, *, seconds: float, took: float) -
         f"- The test set through Rasa and the app (Rasa's out-of-scope and small-talk intents included): "
         f"top-1 {result.whole_stack['top1']:.3f} of {result.whole_stack['answerable']} answerable, "
         f"handoff {result.whole_stack['handoff']:.3f} of {result.whole_stack['unanswerable']} others.",
+        f"- LINE: {result.line['events']} signed webhooks at 20/s for {seconds:.0f} s to the real app, replies at the "
+        f"fake LINE platform (every request checked against the OpenAPI spec): {result.line['webhook_errors']} webhook "
+        f"errors, {result.line['replies']} replies, {result.line['invalid_requests_at_line']} invalid requests; "
+        f"webhook 200 in p50 {result.line['ack_p50_ms']} ms / p95 {result.line['ack_p95_ms']} ms; webhook to reply "
+        f"request p50 {result.line['reply_p50_ms']} ms / p95 {result.line['reply_p95_ms']} ms.",
         f"- Resident memory of the whole stack (both process trees): {result.memory_mib['idle']} MiB idle, "
         f"{result.memory_mib['peak_under_load']} MiB peak under load, {result.memory_mib['after_load']} MiB after.",
         "",

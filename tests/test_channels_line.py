@@ -73,3 +73,12 @@ def unconfigured():
 def test_webhook_says_clearly_when_line_is_not_configured(unconfigured):
     response = unconfigured.post("/line/webhook", content=b"{}")
     assert response.status_code == 503 and "LINE_CHANNEL_SECRET" in response.json()["error"]
+
+
+SHARED = CONTRACTS.parents[3] / "shared" / "contracts" / "line-openapi"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared is not beside the checkout")
+@pytest.mark.parametrize("name", ["messaging-api.yml", "webhook.yml"])
+def test_the_copied_specs_match_the_shared_contracts(name):
+    assert (CONTRACTS / name).read_bytes() == (SHARED / name).read_bytes()

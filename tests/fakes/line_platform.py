@@ -25,6 +25,7 @@ class Recorded:
     headers: dict[str, str]
     body: Any
     errors: list[str]
+    at: float = field(default_factory=time.monotonic)
 
 
 def _limit_errors(body: Any) -> list[str]:

@@ -16,7 +16,7 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-CONTRACTS = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "line-openapi"
+CONTRACTS = Path(__file__).resolve().parents[1] / "data" / "line-openapi"
 
 
 class OpenApiValidator:
