@@ -93,7 +93,6 @@ class Hit:
     score: float
     dense: float = 0.0
     lexical: float = 0.0
-    matched: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,5 +102,4 @@ class Hit:
             "score": round(self.score, 4),
             "dense": round(self.dense, 4),
             "lexical": round(self.lexical, 4),
-            "matched": self.matched,
         }
