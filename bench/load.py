@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from bot.stack import Stack
-from knowledge import KnowledgeStore, open_database, read_seed_entries, read_seed_municipalities
+from knowledge import open_database
 from knowledge.evaluation import load_questions
 
 from .common import E5, HOME, TEST_SET
@@ -210,20 +210,11 @@ async def sustained(
 
 
 def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
-    store = KnowledgeStore(open_database(home / "madoguchi.db"))
-    store.import_municipalities(read_seed_municipalities())
-    store.import_entries(read_seed_entries())
-    from tests.fakes.line_platform import TOKEN, FakeLinePlatform
-    from tests.fakes.line_webhook import SECRET
+    from tests.fakes.line_platform import FakeLinePlatform
+    from tests.fakes.stack import seeded_home
 
     platform = FakeLinePlatform().start()
-    env = {
-        "MADOGUCHI_EMBEDDING_MODEL": str(E5),
-        "MADOGUCHI_DB": str(home / "madoguchi.db"),
-        "LINE_CHANNEL_SECRET": SECRET,
-        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-        "LINE_API_BASE_URL": platform.url,
-    }
+    env = seeded_home(home, e5=E5, line=platform)
     stack = Stack(home, app_port=8777, rasa_port=5777, model=MODEL, env=env)
     started = time.perf_counter()
     with stack:

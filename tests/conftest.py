@@ -74,24 +74,13 @@ def line_platform():
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, line_platform):
     from bot.stack import Stack
-    from knowledge import read_seed_entries
-    from tests.fakes.line_platform import TOKEN
-    from tests.fakes.line_webhook import SECRET
+    from tests.fakes.stack import seeded_home
 
     home_dir = Path(os.environ.get("MADOGUCHI_HOME", ROOT / "var"))
     model, e5 = home_dir / "models" / "madoguchi.tar.gz", home_dir / "models" / "e5-small-st"
     if not model.exists() or not e5.exists():
         pytest.fail("run `make setup train` first: the Rasa model or the e5 folder is missing")
     home = tmp_path_factory.mktemp("home")
-    store = KnowledgeStore(open_database(home / "madoguchi.db"))
-    store.import_municipalities(read_seed_municipalities())
-    store.import_entries(read_seed_entries())
-    env = {
-        "MADOGUCHI_EMBEDDING_MODEL": str(e5),
-        "MADOGUCHI_DB": str(home / "madoguchi.db"),
-        "LINE_CHANNEL_SECRET": SECRET,
-        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-        "LINE_API_BASE_URL": line_platform.url,
-    }
+    env = seeded_home(home, e5=e5, line=line_platform)
     with Stack(home, app_port=8765, rasa_port=5765, model=model, env=env) as stack:
         yield stack
