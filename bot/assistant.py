@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality, is_english
-from knowledge.text import has_japanese, normalize
+from knowledge.text import has_japanese, has_words, normalize
 
 from .logbook import Logbook, QuestionRecord
 from .replies import Button, Reply, answer_reply, choose_municipality_reply, faq_button, handoff_reply
@@ -33,7 +32,6 @@ LANGUAGE_CHOSEN = {
     "en": "OK. I will answer in English. Ask me anything about city procedures.",
     "ja": "わかりました。日本語でお答えします。",
 }
-_WORDS = re.compile(r"[0-9A-Za-z\u3040-\u30ff\u3400-\u9fff\uff10-\uff5a]")
 NO_WORDS = (
     "ご質問を文字で送ってください（例：「コンビニで住民票はとれますか」）。よくあるご質問はこちらです。",
     'Please type your question in words (for example: "Can I get a residence certificate at a convenience store?").',
@@ -114,7 +112,7 @@ class Assistant:
         """Answer a question from the knowledge base, or hand off honestly when it has no good answer."""
         resident = municipality or self.default_municipality or None
         lang = self.language_of(text, language)
-        if not _WORDS.search(text):  # empty, emoji or punctuation only: nothing to search for
+        if not has_words(text):  # empty, emoji or punctuation only: nothing to search for
             return Turn(self.menu(language=lang, prompt=NO_WORDS[lang == "en"]), False, lang)
         if text.strip().lower() in MENU_WORDS:
             return Turn(self.menu(language=lang), True, lang)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,13 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class StackError(RuntimeError):
     pass
-
-
-def _prepare_tracker_db(path: Path) -> None:
-    """Put Rasa's SQLite tracker store in WAL mode (a setting SQLite keeps in the file): fewer fsyncs per turn."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(path) as db:
-        db.execute("PRAGMA journal_mode=WAL")
 
 
 @dataclass
@@ -85,7 +77,6 @@ class Stack:
         model = self.model or self.home / "models" / "madoguchi.tar.gz"
         if not model.exists():
             raise StackError(f"No trained Rasa model at {model}: run `make train`.")
-        _prepare_tracker_db(self.home / "tracker.db")
         endpoints = self.home / "endpoints.yml"
         endpoints.parent.mkdir(parents=True, exist_ok=True)
         endpoints.write_text(

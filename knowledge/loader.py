@@ -111,11 +111,10 @@ def read_seed_entries(directory: Path | None = None) -> list[Entry]:
     for path in sorted(directory.glob("*.yaml")):
         if path.name in _NOT_ENTRIES:
             continue
-        for position, item in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or [], start=1):
-            try:
-                entries.append(parse_entry(item))
-            except (ValueError, TypeError) as exc:
-                raise ValueError(f"{path.name} {position}番目: {exc}") from exc
+        found, errors = parse_yaml(path.read_bytes())
+        if errors:
+            raise ValueError(f"{path.name} {errors[0].row}番目: {errors[0].message}")
+        entries += found
     return entries
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from .embedders import Embedder
 from .facts import missing_facts
 from .lexical import LexicalIndex
-from .models import Entry, Hit, Municipality
+from .models import SHARED_SCOPES, Entry, Hit, Municipality
 from .reading import Reader
 from .store import KnowledgeStore
 from .text import has_japanese, is_english, normalize
@@ -60,9 +60,13 @@ def detect_municipality(text: str, municipalities: list[Municipality]) -> str | 
     return found.pop() if len(found) == 1 else None
 
 
-def strip_places(text: str, municipalities: list[Municipality]) -> str:
+def place_names(municipalities: list[Municipality]) -> list[str]:
+    """Every normalised name of every municipality, longest first (「足立区」 before 「足立」)."""
+    return sorted({normalize(n) for m in municipalities for n in m.names()}, key=len, reverse=True)
+
+
+def strip_places(text: str, names: list[str]) -> str:
     """The question without municipality names: where it applies is decided by the filter, not the match."""
-    names = sorted({normalize(n) for m in municipalities for n in m.names()}, key=len, reverse=True)
     for name in names:
         text = text.replace(name, " ")
     return " ".join(text.split())
@@ -80,6 +84,9 @@ class _Index:
         self.dense = dense  # (documents, dim)
         self.owners = owners  # document -> entry position
         self.docs = docs
+        self.by_id = {e.id: e for e in entries}
+        self.scopes = np.asarray([e.municipality for e in entries])  # entry position -> municipality code
+        self.shared = np.isin(self.scopes, SHARED_SCOPES)  # national and Tokyo-wide entries
 
 
 class Searcher:
@@ -103,6 +110,7 @@ class Searcher:
         self._reading_index: LexicalIndex | None = None
         self._surface_index: LexicalIndex | None = None
         self._municipalities: list[Municipality] = []
+        self._place_names: list[str] = []
 
     # -- index -------------------------------------------------------------------------------------
 
@@ -119,10 +127,11 @@ class Searcher:
     def _build(self) -> None:
         entries = self.store.entries()
         self._municipalities = self.store.municipalities()
+        self._place_names = place_names(self._municipalities)
         docs: list[str] = []
         owners: list[int] = []
         for position, entry in enumerate(entries):
-            for text in dict.fromkeys(strip_places(normalize(t), self._municipalities) for t in entry.texts()):
+            for text in dict.fromkeys(strip_places(normalize(t), self._place_names) for t in entry.texts()):
                 docs.append(text)
                 owners.append(position)
         dense = self._embed_cached(docs)
@@ -151,7 +160,7 @@ class Searcher:
     def entry(self, entry_id: str) -> Entry | None:
         self.refresh()
         assert self._index is not None
-        return next((e for e in self._index.entries if e.id == entry_id), None)
+        return self._index.by_id.get(entry_id)
 
     # -- search ------------------------------------------------------------------------------------
 
@@ -168,7 +177,7 @@ class Searcher:
         target = named or municipality
         if not query or not self._index.entries:
             return SearchResult(text, [], False, target, named, language)
-        topic = strip_places(query, self._municipalities) or query
+        topic = strip_places(query, self._place_names) or query
         dense, lexical = self._channel_scores(topic, mode)
         fused, threshold = self._fuse(dense, lexical, query=topic, mode=mode)
         fused = fused - self._penalties(named=named, resident=municipality)
@@ -206,8 +215,7 @@ class Searcher:
 
     def _penalties(self, *, named: str | None, resident: str | None) -> np.ndarray:
         assert self._index is not None
-        scopes = np.asarray([e.municipality for e in self._index.entries])
-        shared = np.isin(scopes, ["national", "tokyo"])
+        scopes, shared = self._index.scopes, self._index.shared
         penalty = np.zeros(len(scopes), dtype=np.float32)
         if named:
             penalty[~shared & (scopes != named)] = np.inf  # the question names another municipality: out

@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 
-__all__ = ["clean", "has_japanese", "hiragana_to_katakana", "is_english", "normalize"]
+__all__ = ["clean", "has_japanese", "has_words", "hiragana_to_katakana", "is_english", "normalize"]
 
 # OCR damage seen in the seed plans (research extract, Appendix B): Cyrillic letters inside katakana words,
 # and a few misread words.
@@ -20,6 +20,7 @@ _TAG = re.compile(r"<[^>]{1,200}>")
 _SPACE = re.compile(r"\s+")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
 def clean(text: str) -> str:
@@ -41,6 +42,11 @@ def normalize(text: str) -> str:
 def has_japanese(text: str) -> bool:
     """True when the text holds any kana or kanji."""
     return _JAPANESE.search(text) is not None
+
+
+def has_words(text: str) -> bool:
+    """False for text of only spaces, emoji and punctuation: nothing a search could use."""
+    return _JAPANESE.search(text) is not None or _ALNUM.search(unicodedata.normalize("NFKC", text)) is not None
 
 
 def is_english(text: str) -> bool:
