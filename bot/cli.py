@@ -118,8 +118,12 @@ def ask(settings: Settings, text: str, sender: str, as_json: bool) -> None:
 # -- knowledge base ---------------------------------------------------------------------------------
 
 from .kb_cli import kb  # noqa: E402
+from .line_cli import line  # noqa: E402
+from .telegram_cli import telegram  # noqa: E402
 
 main.add_command(kb)
+main.add_command(line)
+main.add_command(telegram)
 
 if __name__ == "__main__":
     sys.exit(main())

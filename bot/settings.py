@@ -36,6 +36,10 @@ class Settings:
     line_channel_secret: str  # LINE is served when this and the access token are set
     line_channel_access_token: str
     line_api_base_url: str
+    line_api_data_base_url: str  # rich menu images go to LINE's data host
+    telegram_bot_token: str  # Telegram is served when this is set
+    telegram_webhook_secret: str  # checked against X-Telegram-Bot-Api-Secret-Token
+    telegram_api_base_url: str
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -56,4 +60,10 @@ class Settings:
             line_channel_secret=env.get("LINE_CHANNEL_SECRET", ""),
             line_channel_access_token=env.get("LINE_CHANNEL_ACCESS_TOKEN", ""),
             line_api_base_url=env.get("LINE_API_BASE_URL", "https://api.line.me"),
+            line_api_data_base_url=env.get(
+                "LINE_API_DATA_BASE_URL", env.get("LINE_API_BASE_URL", "https://api-data.line.me")
+            ),
+            telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org"),
         )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,13 @@ def assistant(searcher, logbook):
 # -- the whole stack, for end-to-end tests (one per test session) -----------------------------------
 
 
+def free_port() -> int:
+    """A port nobody listens on now: two test runs (or a test run and `make run`) never collide."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 @pytest.fixture(scope="session")
 def line_platform():
     from tests.fakes.line_platform import FakeLinePlatform
@@ -82,5 +90,5 @@ def stack(tmp_path_factory, line_platform):
         pytest.fail("run `make setup train` first: the Rasa model or the e5 folder is missing")
     home = tmp_path_factory.mktemp("home")
     env = seeded_home(home, e5=e5, line=line_platform)
-    with Stack(home, app_port=8765, rasa_port=5765, model=model, env=env) as stack:
+    with Stack(home, app_port=free_port(), rasa_port=free_port(), model=model, env=env) as stack:
         yield stack
