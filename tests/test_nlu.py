@@ -12,7 +12,11 @@ import pytest
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).parent.parent
 MODEL = Path(os.environ.get("MADOGUCHI_HOME", ROOT / "var")) / "models" / "madoguchi.tar.gz"
+FALLBACK_THRESHOLD = 0.5  # config.yml, FallbackClassifier
 SMALL_TALK = {"greet", "goodbye", "thanks", "insult", "out_of_scope", "bot_challenge"}
+# intents that answer with something other than knowledge: a question predicted as one of these is lost
+NOT_ANSWERS = SMALL_TALK | {"follow", "notice_settings", "notice_consent", "notice_decline", "notices_stop",
+                            "book_class", "book_support", "my_bookings"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +34,14 @@ def test_held_out_intent_accuracy_is_at_least_0_9(results):
     assert report["accuracy"] >= 0.9
 
 
-def test_no_question_is_swallowed_by_small_talk(results):
+def test_no_question_is_swallowed_by_small_talk_notices_or_bookings(results):
+    """Below FallbackClassifier's threshold a message goes to the knowledge search anyway: that is not lost."""
     errors = json.loads((results / "intent_errors.json").read_text())
     swallowed = [
-        e["text"] for e in errors if e["intent"] == "ask_question" and e["intent_prediction"]["name"] in SMALL_TALK
+        e["text"]
+        for e in errors
+        if e["intent"] == "ask_question"
+        and e["intent_prediction"]["name"] in NOT_ANSWERS
+        and e["intent_prediction"]["confidence"] >= FALLBACK_THRESHOLD
     ]
     assert swallowed == []

@@ -20,7 +20,8 @@ class ActionAnswerFaq(AssistantAction):
     ) -> list[dict[str, Any]]:
         text = text_of(tracker)
         faq_id = entity(tracker, "faq_id")
-        turn = self.assistant.answer(
+        turn = await self.call(
+            self.assistant.answer,
             text,
             sender=tracker.sender_id,
             channel=channel_of(tracker),
@@ -30,7 +31,11 @@ class ActionAnswerFaq(AssistantAction):
         )
         send(dispatcher, turn.reply)
         question = text
-        if text.startswith("/") and turn.faq_id and (entry := self.assistant.searcher.entry(turn.faq_id)):
+        if (
+            text.startswith("/")
+            and turn.faq_id
+            and (entry := await self.call(self.assistant.searcher.entry, turn.faq_id))
+        ):
             question = entry.question  # a button press: remember the question it stands for
         return changed_slots(
             tracker,
@@ -48,7 +53,8 @@ class ActionHandoff(AssistantAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        turn = self.assistant.handoff(
+        turn = await self.call(
+            self.assistant.handoff,
             text_of(tracker),
             sender=tracker.sender_id,
             channel=channel_of(tracker),

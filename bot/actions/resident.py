@@ -21,8 +21,11 @@ class ActionSetMunicipality(AssistantAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        code, reply = self.assistant.choose_municipality(
-            entity(tracker, "municipality"), text=text_of(tracker), language=language_of(tracker)
+        code, reply = await self.call(
+            self.assistant.choose_municipality,
+            entity(tracker, "municipality"),
+            text=text_of(tracker),
+            language=language_of(tracker),
         )
         send(dispatcher, reply)
         return [SlotSet("municipality", code or tracker.get_slot("municipality"))]
@@ -39,7 +42,8 @@ class ActionRecordFeedback(AssistantAction):
         text = text_of(tracker)
         helpful = _HELPFUL.get(intent)
         language = language_of(tracker) or self.assistant.language_of(text, None)
-        reply = self.assistant.feedback(
+        reply = await self.call(
+            self.assistant.feedback,
             sender=tracker.sender_id,
             faq_id=tracker.get_slot("last_faq_id") or "",
             question=tracker.get_slot("last_question") or "",
