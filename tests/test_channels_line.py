@@ -59,6 +59,47 @@ def test_at_most_thirteen_quick_replies_with_short_labels():
     assert len(items) == 13 and all(len(i["action"]["label"]) <= 20 for i in items)
 
 
+SLOTS = {
+    "cards": [
+        {
+            "title": f"12月{d}日（火）10:00",
+            "lines": ["区民センター 3階", f"残り {d % 4} 席"],
+            "buttons": [{"title": "この日にする", "payload": f'/choose_slot{{"slot_id": {d}}}'}],
+        }
+        for d in range(1, 15)
+    ]
+}
+
+
+def test_cards_become_a_valid_flex_carousel_after_the_text():
+    body = reply_body([OutMessage("空いている日です。", (Button("やめる", "/stop"),), SLOTS)])
+    assert_valid(body)
+    text, flex = body["messages"]
+    assert text["text"] == "空いている日です。" and flex["type"] == "flex"
+    bubbles = flex["contents"]["contents"]
+    assert len(bubbles) == 12  # LINE's carousel limit
+    assert bubbles[0]["body"]["contents"][0]["text"] == "12月1日（火）10:00"
+    assert bubbles[0]["footer"]["contents"][0]["action"]["data"] == '/choose_slot{"slot_id": 1}'
+    assert flex["altText"] == "空いている日です。"
+    assert flex["quickReply"]["items"][0]["action"]["label"] == "やめる"  # buttons ride on the last message
+
+
+def test_cards_without_text_get_an_alt_text_from_their_titles():
+    cards = {"cards": [{"title": "スマホ教室"}, {"title": "申請サポート"}, {"title": ""}, "not a card"]}
+    body = reply_body([OutMessage("", (), cards)])
+    assert_valid(body)
+    [flex] = body["messages"]
+    assert flex["altText"] == "スマホ教室、申請サポート"
+    assert len(flex["contents"]["contents"]) == 2
+
+
+def test_cards_keep_their_place_when_the_text_needs_joining():
+    body = reply_body([*(OutMessage(f"段落{i}") for i in range(8)), OutMessage("", (), SLOTS)])
+    assert_valid(body)
+    assert len(body["messages"]) == 5 and body["messages"][-1]["type"] == "flex"
+    assert "段落7" in body["messages"][-2]["text"]
+
+
 def test_the_validator_catches_an_error_inside_a_message_subtype():
     assert SPEC.request_errors("POST", "/v2/bot/message/reply", {"replyToken": "t", "messages": [{"type": "text"}]})
 
