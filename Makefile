@@ -19,12 +19,15 @@ RASA := $(RASA_VENV)/bin/rasa
 E5_DIR := $(MADOGUCHI_HOME)/models/e5-small-st
 RASA_MODEL := $(MADOGUCHI_HOME)/models/madoguchi.tar.gz
 
-.PHONY: help setup run test test-fast bench train validate lint format kb clean
+.PHONY: help system setup run test test-fast bench train validate lint format kb clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-setup: $(APP_VENV)/.done $(RASA_VENV)/.done $(E5_DIR)/madoguchi-convert.json ## build both environments and the model (idempotent)
+setup: system $(APP_VENV)/.done $(RASA_VENV)/.done $(E5_DIR)/madoguchi-convert.json ## build both environments and the model (idempotent)
+
+system: ## install missing Debian packages (a Japanese font) as root; otherwise say what to install
+	@scripts/setup-system.sh
 
 $(APP_VENV)/.done: requirements/app.lock pyproject.toml
 	@scripts/setup-venv.sh app $(APP_VENV) requirements/app.lock
