@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -16,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from channels import RasaClient, webchat_router
 from channels.line import LineChannel, line_router
+from channels.telegram import TelegramChannel, telegram_router
 from knowledge import (
     HashingEmbedder,
     KnowledgeStore,
@@ -27,13 +30,17 @@ from knowledge import (
 
 from .actions import build_actions
 from .assistant import Assistant
+from .consent import ConsentDesk
 from .logbook import Logbook
+from .residents import Residents
 from .seen import SeenEvents
 from .settings import Settings
 
 __all__ = ["build_assistant", "create_app"]
 
 log = logging.getLogger("madoguchi")
+T = TypeVar("T")
+OnWorker = Callable[..., Awaitable[Any]]
 
 
 def build_assistant(settings: Settings) -> Assistant:
@@ -62,21 +69,36 @@ def _loopback(request: Request) -> bool:
 def create_app(settings: Settings | None = None, *, assistant: Assistant | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     assistant = assistant or build_assistant(settings)
+    # searches, embeddings and SQLite writes run on one worker thread: the event loop stays free for webhooks
+    worker = ThreadPoolExecutor(
+        max_workers=1,
+        thread_name_prefix="madoguchi-worker",
+        # One question is too little work to share: idle BLAS/OpenMP threads spin and burn the CPU that Rasa
+        # needs (measured: 104 ms of CPU per question with the default pools, 29 ms with one thread each).
+        initializer=threadpool_limits,
+        initargs=(settings.torch_threads,),
+    )
+
+    async def on_worker(fn: Callable[..., T], /, *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(worker, fn, *args)
+
+    residents = Residents(open_database(settings.db_path))
     executor = ActionExecutor()
-    for action in build_actions(assistant):
+    for action in build_actions(assistant, consent=ConsentDesk(residents), worker=worker):
         executor.register_action(action)
     rasa = RasaClient(settings.rasa_url)
+    telegram = _telegram(settings, rasa=rasa)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        assistant.searcher.refresh()  # build the index and load the model before the first question
-        assistant.searcher.search("ウォームアップ")
-        # One question is too little work to share: idle BLAS/OpenMP threads spin and burn the CPU that Rasa
-        # needs (measured: 104 ms of CPU per question with the default pools, 29 ms with one thread each).
-        threadpool_limits(limits=settings.torch_threads)
-        log.info("knowledge base ready: %d entries", assistant.searcher.store.stats()["entries"])
+        # build the index and load the model before the first question
+        await on_worker(assistant.searcher.search, "ウォームアップ")
+        log.info("knowledge base ready: %d entries", (await on_worker(assistant.searcher.store.stats))["entries"])
         yield
+        if telegram:
+            await telegram.aclose()
         await rasa.aclose()
+        worker.shutdown(wait=True)
 
     app = FastAPI(title="madoguchi", lifespan=lifespan, docs_url=None, redoc_url=None)
 
@@ -102,21 +124,44 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
 
     @app.get("/health", include_in_schema=False)
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "entries": assistant.searcher.store.stats()["entries"], "rasa": await rasa.ready()}
+        stats = await on_worker(assistant.searcher.store.stats)
+        return {"status": "ok", "entries": stats["entries"], "rasa": await rasa.ready()}
 
     app.include_router(webchat_router(rasa))
-    app.include_router(line_router(_line(settings, rasa=rasa, assistant=assistant)))
+    app.include_router(line_router(_line(settings, rasa=rasa, unfollowed=_unfollow(residents, on_worker))))
+    app.include_router(telegram_router(telegram))
     return app
 
 
-def _line(settings: Settings, *, rasa: RasaClient, assistant: Assistant) -> LineChannel | None:
+def _unfollow(residents: Residents, on_worker: OnWorker) -> Callable[[str], Awaitable[None]]:
+    async def unfollowed(user: str) -> None:
+        await on_worker(residents.deactivate, f"line:{user}")
+
+    return unfollowed
+
+
+def _line(settings: Settings, *, rasa: RasaClient, unfollowed: Callable[[str], Awaitable[None]]) -> LineChannel | None:
     if not (settings.line_channel_secret and settings.line_channel_access_token):
         return None
-    seen = SeenEvents(assistant.logbook.db)
+    seen = SeenEvents(open_database(settings.db_path))  # its own connection: used on the event loop
     return LineChannel.create(
         secret=settings.line_channel_secret,
         token=settings.line_channel_access_token,
         base_url=settings.line_api_base_url,
+        rasa=rasa,
+        first_time=seen.first_time,
+        on_unfollow=unfollowed,
+    )
+
+
+def _telegram(settings: Settings, *, rasa: RasaClient) -> TelegramChannel | None:
+    if not settings.telegram_bot_token:
+        return None
+    seen = SeenEvents(open_database(settings.db_path))  # its own connection: used on the event loop
+    return TelegramChannel.create(
+        token=settings.telegram_bot_token,
+        base_url=settings.telegram_api_base_url,
+        secret=settings.telegram_webhook_secret,
         rasa=rasa,
         first_time=seen.first_time,
     )

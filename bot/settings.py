@@ -37,6 +37,7 @@ class Settings:
     line_channel_access_token: str
     line_api_base_url: str
     line_api_data_base_url: str  # rich menu images go to LINE's data host
+    richmenu_font: str  # the Japanese font `madoguchi line richmenu image` draws with; empty: one of this machine
     telegram_bot_token: str  # Telegram is served when this is set
     telegram_webhook_secret: str  # checked against X-Telegram-Bot-Api-Secret-Token
     telegram_api_base_url: str
@@ -63,6 +64,7 @@ class Settings:
             line_api_data_base_url=env.get(
                 "LINE_API_DATA_BASE_URL", env.get("LINE_API_BASE_URL", "https://api-data.line.me")
             ),
+            richmenu_font=env.get("MADOGUCHI_FONT", ""),
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org"),

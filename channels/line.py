@@ -6,10 +6,11 @@ Thin by design: parse, call Rasa, reply. Residents' data never goes to LINE beyo
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+import aiohttp
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 from linebot.v3 import WebhookParser
@@ -19,14 +20,9 @@ from linebot.v3.messaging import (
     AsyncApiClient,
     AsyncMessagingApi,
     Configuration,
-    MessageAction,
-    PostbackAction,
     PushMessageRequest,
-    QuickReply,
-    QuickReplyItem,
     ReplyMessageRequest,
     ShowLoadingAnimationRequest,
-    TextMessage,
 )
 from linebot.v3.webhooks import (
     Event,
@@ -38,56 +34,46 @@ from linebot.v3.webhooks import (
     UserSource,
 )
 
-from .messages import OutMessage
+from .line_messages import to_line_messages
+from .messages import BUSY, MAX_INPUT, NOT_TEXT, FirstTime, OutMessage
+from .outbound import PushError
 from .rasa import RasaClient, RasaUnavailable
 
-__all__ = ["MAX_BODY", "LineChannel", "line_router", "to_line_messages"]
+__all__ = ["MAX_BODY", "LineChannel", "LinePusher", "line_router", "to_line_messages"]
 
 log = logging.getLogger("madoguchi.line")
 
 MAX_BODY = 1_000_000  # bytes: LINE's own webhooks are far smaller
-MAX_TEXT = 5000  # characters in one text message
-MAX_MESSAGES = 5  # messages in one reply or push
-MAX_QUICK_REPLIES = 13
-MAX_LABEL = 20
-MAX_INPUT = 2000  # characters of a resident's message passed to Rasa
-
-NOT_TEXT = "ありがとうございます。ご質問は文字で送ってください（例：「コンビニで住民票はとれますか」）。"
-BUSY = "ただいま混み合っています。少し待ってから、もう一度送ってください。"
-
-FirstTime = Callable[[str], Awaitable[bool]]  # True the first time an event id is seen, False after
 
 
-def _label(title: str) -> str:
-    return title if len(title) <= MAX_LABEL else title[: MAX_LABEL - 1] + "…"
+@dataclass
+class LinePusher:
+    """Pushes to one LINE user: the `Pusher` of `channels.outbound`, and the fallback when a reply token expired."""
+
+    api: AsyncMessagingApi
+
+    async def push(self, user: str, messages: Sequence[OutMessage], *, retry_key: str) -> None:
+        request = PushMessageRequest(to=user, messages=to_line_messages(messages))
+        try:
+            await self.api.push_message(request, x_line_retry_key=retry_key)
+        except ApiException as exc:
+            if exc.status == 409:  # this retry key was accepted before: the message went out once
+                return
+            raise _push_error(exc) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PushError(f"LINE did not answer: {exc!r}", retry=True) from exc
 
 
-def _quick_reply(message: OutMessage) -> QuickReply | None:
-    items = []
-    for button in message.buttons[:MAX_QUICK_REPLIES]:
-        if button.payload.startswith("/"):  # an intent payload: the resident sees the title, Rasa gets the payload
-            action: Any = PostbackAction(
-                label=_label(button.title), data=button.payload[:300], displayText=button.title
-            )
-        else:
-            action = MessageAction(label=_label(button.title), text=button.payload)
-        items.append(QuickReplyItem(action=action))
-    return QuickReply(items=items) if items else None
-
-
-def _chunks(text: str) -> list[str]:
-    return [text[i : i + MAX_TEXT] for i in range(0, len(text), MAX_TEXT)] or [""]
-
-
-def to_line_messages(messages: Sequence[OutMessage]) -> list[TextMessage]:
-    """Rasa's replies as at most five LINE text messages; the last one carries the buttons as quick replies."""
-    texts = [chunk for m in messages for chunk in _chunks(m.text) if chunk.strip()]
-    if len(texts) > MAX_MESSAGES:  # keep every word: join what does not fit into the fifth message
-        texts = [*texts[: MAX_MESSAGES - 1], "\n\n".join(texts[MAX_MESSAGES - 1 :])[:MAX_TEXT]]
-    quick = next((q for q in (_quick_reply(m) for m in reversed(messages)) if q), None)
-    out = [TextMessage(text=t) for t in texts] or [TextMessage(text="…")]
-    out[-1].quick_reply = quick
-    return out
+def _push_error(exc: ApiException) -> PushError:
+    status = exc.status or 0
+    retry_after = (exc.headers or {}).get("Retry-After")
+    body = exc.body.decode("utf-8", "replace") if isinstance(exc.body, bytes) else str(exc.body or "")
+    return PushError(
+        f"LINE answered {status}: {body[:300]}",
+        status=status,
+        retry=status == 429 or status >= 500,
+        retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
+    )
 
 
 @dataclass
@@ -101,9 +87,18 @@ class LineChannel:
     on_unfollow: Callable[[str], Awaitable[None]] | None = None
 
     @classmethod
-    def create(cls, *, secret: str, token: str, base_url: str, rasa: RasaClient, first_time: FirstTime) -> LineChannel:
+    def create(
+        cls,
+        *,
+        secret: str,
+        token: str,
+        base_url: str,
+        rasa: RasaClient,
+        first_time: FirstTime,
+        on_unfollow: Callable[[str], Awaitable[None]] | None = None,
+    ) -> LineChannel:
         config = Configuration(access_token=token, host=base_url.rstrip("/"))
-        return cls(WebhookParser(secret), AsyncMessagingApi(AsyncApiClient(config)), rasa, first_time)
+        return cls(WebhookParser(secret), AsyncMessagingApi(AsyncApiClient(config)), rasa, first_time, on_unfollow)
 
     def parse(self, body: bytes, signature: str) -> list[Event]:
         """The events of a webhook; raises InvalidSignatureError before anything of the body is read."""
@@ -147,7 +142,7 @@ class LineChannel:
         if isinstance(event, PostbackEvent):
             return event.postback.data
         if isinstance(event, FollowEvent):
-            return "/greet"
+            return "/follow"  # the welcome, and the offer to sign up for notices
         return None
 
     async def _loading(self, user: str) -> None:
@@ -166,7 +161,7 @@ class LineChannel:
                 if exc.status != 400:
                     raise
                 log.info("reply token refused (expired?); pushing instead")
-        await self.api.push_message(PushMessageRequest(to=user, messages=messages))
+        await LinePusher(self.api).push(user, replies, retry_key=str(uuid.uuid4()))
 
 
 def line_router(channel: LineChannel | None) -> APIRouter:

@@ -80,7 +80,16 @@ def line_platform():
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, line_platform):
+def telegram_platform():
+    from tests.fakes.telegram_platform import FakeTelegramPlatform
+
+    platform = FakeTelegramPlatform().start()
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, line_platform, telegram_platform):
     from bot.stack import Stack
     from tests.fakes.stack import seeded_home
 
@@ -89,6 +98,6 @@ def stack(tmp_path_factory, line_platform):
     if not model.exists() or not e5.exists():
         pytest.fail("run `make setup train` first: the Rasa model or the e5 folder is missing")
     home = tmp_path_factory.mktemp("home")
-    env = seeded_home(home, e5=e5, line=line_platform)
+    env = seeded_home(home, e5=e5, line=line_platform, telegram=telegram_platform)
     with Stack(home, app_port=free_port(), rasa_port=free_port(), model=model, env=env) as stack:
         yield stack

@@ -10,7 +10,14 @@ FORBIDDEN = {
     "channels": {"bot", "knowledge", "rasa", "rasa_sdk"},
     "bot": {"rasa"},
 }
-COMPOSITION_ROOTS = {"bot/app.py", "bot/cli.py", "bot/kb_cli.py", "bot/stack.py"}
+COMPOSITION_ROOTS = {
+    "bot/app.py",
+    "bot/cli.py",
+    "bot/kb_cli.py",
+    "bot/line_cli.py",
+    "bot/stack.py",
+    "bot/telegram_cli.py",
+}
 
 
 def _imports(path: Path) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 
 import httpx
@@ -117,3 +118,84 @@ def test_fifty_concurrent_conversations_are_all_answered(stack, line_platform):
                         headers={"content-type": "application/json", "x-line-signature": hook.sign(raw)})  # fmt: skip
     for event in events:
         assert wait_reply(line_platform, event["replyToken"], timeout=60).errors == []
+
+
+def texts(reply) -> str:
+    return "\n".join(m.get("text", "") for m in reply.body["messages"])
+
+
+def labels(reply) -> list[str]:
+    return [i["action"]["label"] for i in reply.body["messages"][-1].get("quickReply", {}).get("items", [])]
+
+
+def address_row(stack, user: str):
+    with sqlite3.connect(stack.home / "madoguchi.db") as db:
+        return db.execute(
+            "select a.active, r.consent_version from resident_addresses a join residents r on r.id = a.resident_id"
+            " where a.address = ?",
+            [f"line:{user}"],
+        ).fetchone()
+
+
+def wait_row(stack, user: str, expected, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while (row := address_row(stack, user)) != expected and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return row
+
+
+def test_follow_welcomes_and_offers_notices_consent_first(stack, line_platform):
+    user = hook.user_id(20)
+    event = hook.follow_event(user)
+    post(stack, hook.body(event))
+    reply = wait_reply(line_platform, event["replyToken"])
+    assert reply.errors == [] and "友だち追加ありがとうございます" in texts(reply)
+    assert labels(reply) == ["お知らせ設定", "あとで"]
+    assert wait_row(stack, user, (1, None)) == (1, None)  # known, active, not signed up
+
+    settings = hook.postback_event(user, "/notice_settings")
+    post(stack, hook.body(settings))
+    reply = wait_reply(line_platform, settings["replyToken"])
+    assert "【保存するもの】" in texts(reply) and labels(reply) == ["同意する", "同意しない"]
+
+    consent = hook.postback_event(user, "/notice_consent")
+    post(stack, hook.body(consent))
+    assert "登録しました" in texts(wait_reply(line_platform, consent["replyToken"]))
+    assert wait_row(stack, user, (1, "2026-11-notices-v1"))[1] == "2026-11-notices-v1"
+
+
+def test_unfollow_marks_the_resident_inactive(stack, line_platform):
+    user = hook.user_id(21)
+    follow = hook.follow_event(user)
+    post(stack, hook.body(follow))
+    wait_reply(line_platform, follow["replyToken"])
+    post(stack, hook.body(hook.unfollow_event(user)))
+    assert wait_row(stack, user, (0, None)) == (0, None)
+
+
+def test_typed_stop_withdraws_consent(stack, line_platform):
+    user = hook.user_id(22)
+    for data in ("/notice_consent", "配信停止"):
+        event = hook.postback_event(user, data) if data.startswith("/") else hook.text_event(user, data)
+        post(stack, hook.body(event))
+        reply = wait_reply(line_platform, event["replyToken"])
+    assert "停止しました" in texts(reply)
+    assert wait_row(stack, user, (1, None)) == (1, None)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("よくある質問", "よくあるご質問"),
+        ("/book_class", "準備中"),
+        ("/book_support", "準備中"),
+        ("/my_bookings", "準備中"),
+        ("/notice_settings", "同意して登録しますか"),
+        ("/human_handoff", "職員"),
+    ],
+)
+def test_every_rich_menu_button_gets_an_answer(stack, line_platform, data, expected):
+    event = hook.postback_event(hook.user_id(30), data)
+    post(stack, hook.body(event))
+    reply = wait_reply(line_platform, event["replyToken"])
+    assert reply.errors == [] and expected in texts(reply)

@@ -48,6 +48,14 @@ def postback_event(user: str, data: str) -> dict[str, Any]:
     return _event("postback", user, replyToken=uuid.uuid4().hex, postback={"data": data})
 
 
+def follow_event(user: str, *, unblocked: bool = False) -> dict[str, Any]:
+    return _event("follow", user, replyToken=uuid.uuid4().hex, follow={"isUnblocked": unblocked})
+
+
+def unfollow_event(user: str) -> dict[str, Any]:
+    return _event("unfollow", user)
+
+
 def body(*events: dict[str, Any]) -> bytes:
     payload = {"destination": BOT, "events": list(events)}
     errors = _webhook_spec.errors("#/components/schemas/CallbackRequest", payload)

@@ -8,9 +8,13 @@ from knowledge import KnowledgeStore, open_database, read_seed_entries, read_see
 
 from .line_platform import TOKEN, FakeLinePlatform
 from .line_webhook import SECRET
+from .telegram_platform import FakeTelegramPlatform
+from .telegram_updates import SECRET as TELEGRAM_SECRET
 
 
-def seeded_home(home: Path, *, e5: Path, line: FakeLinePlatform) -> dict[str, str]:
+def seeded_home(
+    home: Path, *, e5: Path, line: FakeLinePlatform, telegram: FakeTelegramPlatform | None = None
+) -> dict[str, str]:
     """Import the seed corpus into `home`'s database; return the environment for `bot.stack.Stack`."""
     store = KnowledgeStore(open_database(home / "madoguchi.db"))
     store.import_municipalities(read_seed_municipalities())
@@ -21,4 +25,13 @@ def seeded_home(home: Path, *, e5: Path, line: FakeLinePlatform) -> dict[str, st
         "LINE_CHANNEL_SECRET": SECRET,
         "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
         "LINE_API_BASE_URL": line.url,
+        **(_telegram_env(telegram) if telegram else {}),
+    }
+
+
+def _telegram_env(telegram: FakeTelegramPlatform) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": telegram.token,
+        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+        "TELEGRAM_API_BASE_URL": telegram.url,
     }
