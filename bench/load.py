@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import time
 from dataclasses import dataclass
@@ -45,6 +46,20 @@ def rss_mib(pids: list[int]) -> float:
         wanted.update(children)
         frontier.extend(children)
     return sum(rss.get(p, 0) for p in wanted) / 2**20
+
+
+def cpu_seconds(session: int) -> float:
+    """CPU time (user + system) of every process in a session: a stack process started its own."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def faq_questions() -> list[str]:
@@ -109,6 +124,8 @@ class LoadResult:
     startup_s: float
     whole_stack: dict[str, float]
     line: dict[str, float]
+    line_half: dict[str, float]  # the same at 10 events/s
+    cpu_ms_per_question: dict[str, float]
 
 
 def whole_stack_accuracy(stack: Stack, db_path: Path) -> dict[str, float]:
@@ -222,11 +239,16 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
         questions = faq_questions()
         round_trips(stack, questions[:20], repeat=1)  # warm-up
         idle = rss_mib(list(stack.pids().values()))
+        before = {name: cpu_seconds(pid) for name, pid in stack.pids().items()}
         times = round_trips(stack, questions)
+        cpu = {
+            name: round((cpu_seconds(pid) - before[name]) * 1000 / len(times), 1) for name, pid in stack.pids().items()
+        }
         load = asyncio.run(sustained(stack, questions, seconds=seconds))
         after = rss_mib(list(stack.pids().values()))
         whole = whole_stack_accuracy(stack, home / "madoguchi.db")
         line = asyncio.run(line_webhooks(stack, platform, seconds=seconds))
+        line_half = asyncio.run(line_webhooks(stack, platform, rate=10.0, seconds=seconds))
     platform.stop()
     return LoadResult(
         round_trip_ms={
@@ -240,4 +262,6 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
         startup_s=round(startup, 1),
         whole_stack=whole,
         line=line,
+        line_half=line_half,
+        cpu_ms_per_question=cpu,
     )

@@ -92,6 +92,12 @@ def render(acc: dict, result: load.LoadResult, *, seconds: float, took: float) -
         f"errors, {result.line['replies']} replies, {result.line['invalid_requests_at_line']} invalid requests; "
         f"webhook 200 in p50 {result.line['ack_p50_ms']} ms / p95 {result.line['ack_p95_ms']} ms; webhook to reply "
         f"request p50 {result.line['reply_p50_ms']} ms / p95 {result.line['reply_p95_ms']} ms.",
+        f"- LINE at 10/s for {seconds:.0f} s: {result.line_half['webhook_errors']} webhook errors, "
+        f"{result.line_half['replies']} of {result.line_half['events']} replied, "
+        f"{result.line_half['invalid_requests_at_line']} invalid requests; webhook 200 p95 {result.line_half['ack_p95_ms']} ms; "
+        f"webhook to reply request p50 {result.line_half['reply_p50_ms']} ms / p95 {result.line_half['reply_p95_ms']} ms.",
+        f"- CPU per question in the sequential round trips: Rasa {result.cpu_ms_per_question['rasa']} ms, "
+        f"the app {result.cpu_ms_per_question['app']} ms (of which the e5 query embedding is most).",
         f"- Resident memory of the whole stack (both process trees): {result.memory_mib['idle']} MiB idle, "
         f"{result.memory_mib['peak_under_load']} MiB peak under load, {result.memory_mib['after_load']} MiB after.",
         "",

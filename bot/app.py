@@ -17,8 +17,10 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from threadpoolctl import threadpool_limits
 
 from channels import RasaClient, webchat_router
-from channels.line import LineChannel, line_router
-from channels.telegram import TelegramChannel, telegram_router
+from channels.line import LineChannel, LinePusher, line_router
+from channels.messages import FirstTime
+from channels.outbound import Outbound
+from channels.telegram import TelegramChannel, TelegramPusher, telegram_router
 from knowledge import (
     HashingEmbedder,
     KnowledgeStore,
@@ -87,7 +89,9 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     for action in build_actions(assistant, consent=ConsentDesk(residents), worker=worker):
         executor.register_action(action)
     rasa = RasaClient(settings.rasa_url)
-    telegram = _telegram(settings, rasa=rasa)
+    # redelivered webhooks are answered once; its own connection, as it is used on the event loop
+    seen = SeenEvents(open_database(settings.db_path))
+    telegram = _telegram(settings, rasa=rasa, first_time=seen.first_time)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -127,9 +131,19 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         stats = await on_worker(assistant.searcher.store.stats)
         return {"status": "ok", "entries": stats["entries"], "rasa": await rasa.ready()}
 
+    line = _line(settings, rasa=rasa, first_time=seen.first_time, unfollowed=_unfollow(residents, on_worker))
     app.include_router(webchat_router(rasa))
-    app.include_router(line_router(_line(settings, rasa=rasa, unfollowed=_unfollow(residents, on_worker))))
+    app.include_router(line_router(line))
     app.include_router(telegram_router(telegram))
+    # pushes (reminders, notices) go out through this, on whichever channel a resident uses
+    app.state.outbound = Outbound(
+        {
+            **({"line": LinePusher(line.api)} if line else {}),
+            **({"tg": TelegramPusher(telegram.bot)} if telegram else {}),
+        },
+        is_active=lambda address: on_worker(residents.active, address),
+        on_blocked=lambda address: on_worker(residents.deactivate, address),
+    )
     return app
 
 
@@ -140,28 +154,28 @@ def _unfollow(residents: Residents, on_worker: OnWorker) -> Callable[[str], Awai
     return unfollowed
 
 
-def _line(settings: Settings, *, rasa: RasaClient, unfollowed: Callable[[str], Awaitable[None]]) -> LineChannel | None:
+def _line(
+    settings: Settings, *, rasa: RasaClient, first_time: FirstTime, unfollowed: Callable[[str], Awaitable[None]]
+) -> LineChannel | None:
     if not (settings.line_channel_secret and settings.line_channel_access_token):
         return None
-    seen = SeenEvents(open_database(settings.db_path))  # its own connection: used on the event loop
     return LineChannel.create(
         secret=settings.line_channel_secret,
         token=settings.line_channel_access_token,
         base_url=settings.line_api_base_url,
         rasa=rasa,
-        first_time=seen.first_time,
+        first_time=first_time,
         on_unfollow=unfollowed,
     )
 
 
-def _telegram(settings: Settings, *, rasa: RasaClient) -> TelegramChannel | None:
+def _telegram(settings: Settings, *, rasa: RasaClient, first_time: FirstTime) -> TelegramChannel | None:
     if not settings.telegram_bot_token:
         return None
-    seen = SeenEvents(open_database(settings.db_path))  # its own connection: used on the event loop
     return TelegramChannel.create(
         token=settings.telegram_bot_token,
         base_url=settings.telegram_api_base_url,
         secret=settings.telegram_webhook_secret,
         rasa=rasa,
-        first_time=seen.first_time,
+        first_time=first_time,
     )

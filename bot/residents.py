@@ -128,6 +128,11 @@ class Residents:
                 [_now(), resident_id],
             )
 
+    def active(self, address: str) -> bool:
+        """Has this address not unfollowed or blocked the bot? (Unknown addresses count as active.)"""
+        row = self.db.execute("select active from resident_addresses where address = ?", [address]).fetchone()
+        return row is None or bool(row[0])
+
     def reachable(self, address: str) -> bool:
         """May a notice be pushed to this address: active, a push channel, and the resident has consented."""
         row = self.db.execute(

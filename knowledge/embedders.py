@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import zlib
@@ -27,6 +28,16 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str], *, kind: Kind) -> np.ndarray: ...
 
 
+def _fingerprint(folder: Path) -> str:
+    """A short digest of the files in a model folder (names, sizes, modification times), without reading them."""
+    digest = hashlib.sha256()
+    for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if file.is_file():
+            stat = file.stat()
+            digest.update(f"{file.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model folder; by default the e5-small folder converted at setup.
 
@@ -35,7 +46,8 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, path: str | Path, *, threads: int | None = None, batch_size: int = 32) -> None:
         self.path = Path(path)
-        self.name = f"st:{self.path.name}"
+        # the name keys cached passage vectors: it changes when the folder's files do (a re-converted model)
+        self.name = f"st:{self.path.name}:{_fingerprint(self.path)}"
         self._threads = threads
         self._batch_size = batch_size
         self._model: Any = None

@@ -60,6 +60,16 @@ def assistant(searcher, logbook):
     return Assistant(searcher=searcher, logbook=logbook, sources=read_sources())
 
 
+@pytest.fixture
+def fresh_telegram_platform():
+    """A fake Telegram Bot API server of the test's own."""
+    from tests.fakes.telegram_platform import FakeTelegramPlatform
+
+    platform = FakeTelegramPlatform().start()
+    yield platform
+    platform.stop()
+
+
 # -- the whole stack, for end-to-end tests (one per test session) -----------------------------------
 
 

@@ -8,15 +8,13 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.fakes.telegram_platform import TOKEN, FakeTelegramPlatform
+from tests.fakes.telegram_platform import TOKEN
 from tests.fakes.telegram_updates import SECRET
 
 
 @pytest.fixture
-def platform():
-    platform = FakeTelegramPlatform().start()
-    yield platform
-    platform.stop()
+def platform(fresh_telegram_platform):
+    return fresh_telegram_platform
 
 
 @pytest.fixture

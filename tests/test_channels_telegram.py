@@ -53,10 +53,8 @@ class FakeRasa:
 
 
 @pytest.fixture
-def platform():
-    platform = FakeTelegramPlatform().start()
-    yield platform
-    platform.stop()
+def platform(fresh_telegram_platform):
+    return fresh_telegram_platform
 
 
 @pytest.fixture

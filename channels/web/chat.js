@@ -12,22 +12,41 @@
     localStorage.setItem(key, sender);
   }
 
-  function show(text, who, buttons) {
+  function buttonRow(buttons) {
+    const row = document.createElement("div");
+    row.className = "buttons";
+    buttons.forEach(function (b) {
+      const el = document.createElement("button");
+      el.type = "button";
+      el.textContent = b.title;
+      el.addEventListener("click", function () { ask(b.payload, b.title); });
+      row.appendChild(el);
+    });
+    return row;
+  }
+
+  // a card (a class date, say): a title, a few lines and its own buttons
+  function card(c) {
+    const box = document.createElement("div");
+    box.className = "card";
+    const title = document.createElement("strong");
+    title.textContent = c.title || "";
+    box.appendChild(title);
+    (c.lines || []).forEach(function (line) {
+      const p = document.createElement("p");
+      p.textContent = line;
+      box.appendChild(p);
+    });
+    if (c.buttons && c.buttons.length) { box.appendChild(buttonRow(c.buttons)); }
+    return box;
+  }
+
+  function show(text, who, buttons, cards) {
     const item = document.createElement("li");
     item.className = "msg " + who;
     item.textContent = text;
-    if (buttons && buttons.length) {
-      const row = document.createElement("div");
-      row.className = "buttons";
-      buttons.forEach(function (b) {
-        const el = document.createElement("button");
-        el.type = "button";
-        el.textContent = b.title;
-        el.addEventListener("click", function () { ask(b.payload, b.title); });
-        row.appendChild(el);
-      });
-      item.appendChild(row);
-    }
+    (cards || []).forEach(function (c) { if (c && c.title) { item.appendChild(card(c)); } });
+    if (buttons && buttons.length) { item.appendChild(buttonRow(buttons)); }
     log.appendChild(item);
     item.scrollIntoView({ block: "end" });
   }
@@ -42,7 +61,9 @@
         body: JSON.stringify({ sender: sender, message: message })
       });
       const data = await res.json();
-      (data.messages || []).forEach(function (m) { show(m.text || "", res.ok ? "bot" : "error", m.buttons); });
+      (data.messages || []).forEach(function (m) {
+        show(m.text || "", res.ok ? "bot" : "error", m.buttons, m.custom && m.custom.cards);
+      });
     } catch (e) {
       show("通信できませんでした。少し待ってから、もう一度送ってください。", "error");
     } finally {
