@@ -110,7 +110,8 @@ def _message_router() -> Router:
 
     @router.message(CommandStart())
     async def on_start(message: Message, bot: Bot, relay: Relay) -> None:
-        await relay.ask(bot, message.chat.id, "/greet", user=message.from_user)
+        # the welcome, and the offer of notices (as when a LINE resident adds the account)
+        await relay.ask(bot, message.chat.id, "/follow", user=message.from_user)
 
     @router.message(F.text)
     async def on_text(message: Message, bot: Bot, relay: Relay) -> None:

@@ -186,9 +186,9 @@ async def test_telegrams_display_language_is_not_taken_for_the_residents_languag
     assert rasa.received[0]["metadata"] == {"channel": "telegram"}
 
 
-async def test_start_greets_through_rasa(channel, rasa, platform):
+async def test_start_welcomes_and_offers_notices_through_rasa(channel, rasa, platform):
     await feed(channel, tg.start_command(CHAT))
-    assert rasa.texts == ["/greet"]
+    assert rasa.texts == ["/follow"]
     assert sent_texts(platform) == ["お答えします。"]
 
 

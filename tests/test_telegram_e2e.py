@@ -127,3 +127,12 @@ def test_fifty_concurrent_chats_are_all_answered(stack, telegram_platform):
     for chat in chats:
         sent = telegram_platform.wait_for("sendMessage", chat_id=chat, timeout=90)
         assert all(c.errors == [] for c in sent)
+
+
+def test_start_welcomes_and_offers_notices(stack, telegram_platform):
+    chat = 7_000_100
+    assert post(stack, tg.start_command(chat)).status_code == 200
+    welcome = replies(telegram_platform, chat)
+    assert "友だち追加ありがとうございます" in welcome[0].params["text"]
+    labels = [row[0]["text"] for row in welcome[-1].params["reply_markup"]["inline_keyboard"]]
+    assert labels == ["お知らせ設定", "あとで"]
