@@ -20,7 +20,7 @@ from channels import RasaClient, webchat_router
 from channels.line import LineChannel, LinePusher, line_router
 from channels.messages import FirstTime
 from channels.outbound import Outbound
-from channels.telegram import TelegramChannel, TelegramPusher, telegram_router
+from channels.telegram import Membership, TelegramChannel, TelegramPusher, telegram_router
 from knowledge import (
     HashingEmbedder,
     KnowledgeStore,
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     rasa = RasaClient(settings.rasa_url)
     # redelivered webhooks are answered once; its own connection, as it is used on the event loop
     seen = SeenEvents(open_database(settings.db_path))
-    telegram = _telegram(settings, rasa=rasa, first_time=seen.first_time)
+    telegram = _telegram(settings, rasa=rasa, first_time=seen.first_time, membership=_membership(residents, on_worker))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -169,7 +169,19 @@ def _line(
     )
 
 
-def _telegram(settings: Settings, *, rasa: RasaClient, first_time: FirstTime) -> TelegramChannel | None:
+def _membership(residents: Residents, on_worker: OnWorker) -> Membership:
+    async def left(address: str) -> None:
+        await on_worker(residents.deactivate, address)
+
+    async def joined(address: str) -> None:
+        await on_worker(residents.enrol, address)
+
+    return Membership(left=left, joined=joined)
+
+
+def _telegram(
+    settings: Settings, *, rasa: RasaClient, first_time: FirstTime, membership: Membership
+) -> TelegramChannel | None:
     if not settings.telegram_bot_token:
         return None
     return TelegramChannel.create(
@@ -178,4 +190,5 @@ def _telegram(settings: Settings, *, rasa: RasaClient, first_time: FirstTime) ->
         secret=settings.telegram_webhook_secret,
         rasa=rasa,
         first_time=first_time,
+        membership=membership,
     )

@@ -11,14 +11,14 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ChatAction, ChatType, ContentType
+from aiogram.enums import ChatAction, ChatMemberStatus, ChatType, ContentType
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramForbiddenError,
@@ -27,7 +27,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.filters import CommandStart
-from aiogram.types import CallbackQuery, Message, Update, User
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update, User
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.token import TokenValidationError
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -42,6 +42,7 @@ __all__ = [
     "ALLOWED_UPDATES",
     "MAX_BODY",
     "STALE_BUTTON",
+    "Membership",
     "TelegramChannel",
     "TelegramPusher",
     "telegram_bot",
@@ -51,7 +52,7 @@ __all__ = [
 log = logging.getLogger("madoguchi.telegram")
 
 MAX_BODY = 1_000_000  # bytes: Telegram's own updates are far smaller
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 
 STALE_BUTTON = "このボタンは使えなくなりました。もう一度、文字で送ってください。"
@@ -60,6 +61,13 @@ NOT_TEXT_TYPES = {
     ContentType.AUDIO, ContentType.VIDEO_NOTE, ContentType.DOCUMENT, ContentType.LOCATION, ContentType.VENUE,
     ContentType.CONTACT, ContentType.DICE, ContentType.POLL,
 }  # fmt: skip
+
+
+AddressHook = Callable[[str], Awaitable[None]]
+
+
+async def _nothing(address: str) -> None:
+    return None
 
 
 # -- the conversation ---------------------------------------------------------------------------------
@@ -170,6 +178,29 @@ class TelegramPusher:
             raise PushError(exc.message, status=400) from exc
 
 
+def _member_router() -> Router:
+    """A resident who blocks the bot gets nothing more pushed; one who unblocks it is reachable again."""
+    router = Router(name="telegram-membership")
+    router.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
+
+    @router.my_chat_member()
+    async def on_membership(update: ChatMemberUpdated, membership: Membership) -> None:
+        if update.new_chat_member.status == ChatMemberStatus.KICKED:
+            await membership.left(f"tg:{update.chat.id}")
+        elif update.new_chat_member.status == ChatMemberStatus.MEMBER:
+            await membership.joined(f"tg:{update.chat.id}")
+
+    return router
+
+
+@dataclass
+class Membership:
+    """What to do when a resident blocks or unblocks the bot; the composition root passes the residents' store."""
+
+    left: AddressHook = field(default=_nothing)
+    joined: AddressHook = field(default=_nothing)
+
+
 # -- the channel --------------------------------------------------------------------------------------
 
 
@@ -192,10 +223,17 @@ class TelegramChannel:
 
     @classmethod
     def create(
-        cls, *, token: str, base_url: str, secret: str, rasa: RasaClient, first_time: FirstTime | None = None
+        cls,
+        *,
+        token: str,
+        base_url: str,
+        secret: str,
+        rasa: RasaClient,
+        first_time: FirstTime | None = None,
+        membership: Membership | None = None,
     ) -> TelegramChannel:
-        dispatcher = Dispatcher(relay=Relay(rasa))
-        dispatcher.include_routers(_message_router(), _callback_router())
+        dispatcher = Dispatcher(relay=Relay(rasa), membership=membership or Membership())
+        dispatcher.include_routers(_message_router(), _callback_router(), _member_router())
         return cls(telegram_bot(token, base_url=base_url), dispatcher, secret, first_time)
 
     def parse(self, body: bytes) -> Update:

@@ -34,7 +34,7 @@ def test_webhook_set_registers_the_url_with_the_secret_and_the_update_kinds(run,
     assert call.params == {
         "url": "https://madoguchi.example.jp/telegram/webhook",
         "secret_token": SECRET,
-        "allowed_updates": ["message", "callback_query"],
+        "allowed_updates": ["message", "callback_query", "my_chat_member"],
     }
 
 
@@ -42,7 +42,7 @@ def test_webhook_info_prints_what_telegram_knows(run):
     run("webhook", "set", "https://madoguchi.example.jp/telegram/webhook")
     info = json.loads(run("webhook", "info").output)
     assert info["url"] == "https://madoguchi.example.jp/telegram/webhook"
-    assert info["allowed_updates"] == ["message", "callback_query"]
+    assert info["allowed_updates"] == ["message", "callback_query", "my_chat_member"]
 
 
 def test_webhook_delete_deletes_it(run, platform):

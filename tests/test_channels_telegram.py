@@ -20,7 +20,7 @@ from bot.settings import Settings
 from channels.messages import BUSY, MAX_INPUT, NOT_TEXT, Button, OutMessage
 from channels.outbound import Outbound, Outcome
 from channels.rasa import RasaClient
-from channels.telegram import STALE_BUTTON, TelegramChannel, TelegramPusher, telegram_bot, telegram_router
+from channels.telegram import STALE_BUTTON, Membership, TelegramChannel, TelegramPusher, telegram_bot, telegram_router
 from channels.telegram_messages import CallbackKeys, to_telegram_messages
 from tests.fakes import telegram_updates as tg
 from tests.fakes.telegram_platform import TOKEN, FakeTelegramPlatform, call_errors
@@ -282,6 +282,7 @@ async def test_long_polling_answers_an_update(channel, rasa, platform):
     assert platform.sent("deleteWebhook") and platform.sent("getUpdates")[0].params["allowed_updates"] == [
         "message",
         "callback_query",
+        "my_chat_member",
     ]
 
 
@@ -435,3 +436,26 @@ async def test_a_push_is_retried_after_rate_limits_and_server_errors(pusher, pla
     assert (delivery.outcome, delivery.attempts) == (Outcome.SENT, 3)
     assert waits[0] == 1  # Telegram's retry_after
     assert len(platform.sent("sendMessage", chat_id=CHAT)) == 3  # the fake records the two refused attempts too
+
+
+async def test_blocking_and_unblocking_the_bot_reach_the_membership_hooks(platform, rasa, db):
+    seen: list[tuple[str, str]] = []
+
+    async def left(address: str) -> None:
+        seen.append(("left", address))
+
+    async def joined(address: str) -> None:
+        seen.append(("joined", address))
+
+    client = rasa.client()
+    channel = TelegramChannel.create(
+        token=TOKEN, base_url=platform.url, secret=tg.SECRET, rasa=client, membership=Membership(left, joined)
+    )
+    try:
+        await feed(channel, tg.blocked(CHAT))
+        await feed(channel, tg.unblocked(CHAT))
+    finally:
+        await channel.aclose()
+        await client.aclose()
+    assert seen == [("left", f"tg:{CHAT}"), ("joined", f"tg:{CHAT}")]
+    assert rasa.received == [] and platform.sent("sendMessage") == []

@@ -136,3 +136,19 @@ def test_start_welcomes_and_offers_notices(stack, telegram_platform):
     assert "友だち追加ありがとうございます" in welcome[0].params["text"]
     labels = [row[0]["text"] for row in welcome[-1].params["reply_markup"]["inline_keyboard"]]
     assert labels == ["お知らせ設定", "あとで"]
+
+
+def test_blocking_the_bot_marks_the_resident_inactive(stack, telegram_platform):
+    chat = 7_000_101
+    post(stack, tg.start_command(chat))
+    replies(telegram_platform, chat)
+    assert post(stack, tg.blocked(chat)).status_code == 200
+    deadline = time.monotonic() + 10
+    row = None
+    while time.monotonic() < deadline:
+        with sqlite3.connect(stack.home / "madoguchi.db") as db:
+            row = db.execute("select active from resident_addresses where address = ?", [f"tg:{chat}"]).fetchone()
+        if row == (0,):
+            break
+        time.sleep(0.1)
+    assert row == (0,)

@@ -23,7 +23,7 @@ def _private(name: str, chat_id: int) -> dict[str, Any]:
     """A golden update with a new update_id, sent by resident `chat_id` in their private chat with the bot."""
     update = copy.deepcopy(golden(name))
     update["update_id"] = next(_update_ids)
-    event = update.get("message") or update["callback_query"]
+    event = update.get("message") or update.get("callback_query") or update["my_chat_member"]
     message = event.get("message", event)
     event["from"]["id"] = message["chat"]["id"] = chat_id
     return update
@@ -67,3 +67,15 @@ def group_message(text: str) -> dict[str, Any]:
 
 def body(update: dict[str, Any]) -> bytes:
     return json.dumps(update, ensure_ascii=False).encode()
+
+
+def blocked(chat_id: int) -> dict[str, Any]:
+    """The resident blocked the bot (Telegram's my_chat_member update, new status "kicked")."""
+    return _private("blocked", chat_id)
+
+
+def unblocked(chat_id: int) -> dict[str, Any]:
+    update = _private("blocked", chat_id)
+    member = update["my_chat_member"]
+    member["old_chat_member"], member["new_chat_member"] = member["new_chat_member"], member["old_chat_member"]
+    return update
