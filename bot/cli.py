@@ -117,6 +117,7 @@ def ask(settings: Settings, text: str, sender: str, as_json: bool) -> None:
 
 # -- knowledge base ---------------------------------------------------------------------------------
 
+from .bookings_cli import bookings, slots  # noqa: E402
 from .kb_cli import kb  # noqa: E402
 from .line_cli import line  # noqa: E402
 from .telegram_cli import telegram  # noqa: E402
@@ -124,6 +125,8 @@ from .telegram_cli import telegram  # noqa: E402
 main.add_command(kb)
 main.add_command(line)
 main.add_command(telegram)
+main.add_command(slots)
+main.add_command(bookings)
 
 if __name__ == "__main__":
     sys.exit(main())
