@@ -18,8 +18,9 @@ from threadpoolctl import threadpool_limits
 
 from channels import RasaClient, webchat_router
 from channels.line import LineChannel, LinePusher, line_router
-from channels.messages import FirstTime
-from channels.outbound import Outbound
+from channels.messages import Button as OutButton
+from channels.messages import FirstTime, OutMessage
+from channels.outbound import Delivery, Outbound
 from channels.telegram import Membership, TelegramChannel, TelegramPusher, telegram_router
 from knowledge import (
     HashingEmbedder,
@@ -32,13 +33,16 @@ from knowledge import (
 
 from .actions import build_actions
 from .assistant import Assistant
+from .bookings import Bookings
 from .consent import ConsentDesk
 from .logbook import Logbook
+from .reminders import Push, Reminders
+from .replies import Reply
 from .residents import Residents
 from .seen import SeenEvents
 from .settings import Settings
 
-__all__ = ["build_assistant", "create_app"]
+__all__ = ["build_assistant", "create_app", "push_via"]
 
 log = logging.getLogger("madoguchi")
 T = TypeVar("T")
@@ -98,7 +102,10 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         # build the index and load the model before the first question
         await on_worker(assistant.searcher.search, "ウォームアップ")
         log.info("knowledge base ready: %d entries", (await on_worker(assistant.searcher.store.stats))["entries"])
+        reminders = Reminders(Bookings(open_database(settings.db_path)), push_via(app.state.outbound), run=on_worker)
+        scheduler = asyncio.create_task(reminders.forever())
         yield
+        scheduler.cancel()
         if telegram:
             await telegram.aclose()
         await rasa.aclose()
@@ -145,6 +152,18 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         on_blocked=lambda address: on_worker(residents.deactivate, address),
     )
     return app
+
+
+def push_via(outbound: Outbound) -> Push:
+    """The assistant's replies pushed through the channels' outbound interface."""
+
+    async def push(address: str, reply: Reply, *, retry_key: str | None = None) -> Delivery:
+        message = OutMessage(
+            reply.text, tuple(OutButton(b.title, b.payload) for b in reply.buttons), dict(reply.custom)
+        )
+        return await outbound.send(address, [message], retry_key=retry_key)
+
+    return push
 
 
 def _unfollow(residents: Residents, on_worker: OnWorker) -> Callable[[str], Awaitable[None]]:

@@ -16,12 +16,11 @@ import click
 
 from knowledge import open_database
 
-from .bookings import ATTENDED, NO_SHOW, Booking, BookingError, Bookings, Slot, session_days
+from .bookings import ATTENDED, NO_SHOW, Booking, BookingError, Bookings, Slot, japanese_when, session_days
 from .settings import Settings
 
 __all__ = ["bookings", "slots"]
 
-WEEKDAYS = "月火水木金土日"
 STATUS_JA = {
     "confirmed": "予約",
     "waitlisted": "キャンセル待ち",
@@ -64,12 +63,6 @@ def _parse(kind: str, parse: Callable[[str], Any], example: str) -> Callable[...
 _when = _parse("日時", lambda v: datetime.strptime(v, "%Y-%m-%d %H:%M"), "2026-12-03 10:00")
 _day = _parse("日付", date.fromisoformat, "2026-12-03")
 _clock = _parse("時刻", lambda v: time.fromisoformat(v.zfill(5)), "10:00")
-
-
-def japanese_when(starts_at: str) -> str:
-    """`2026-12-03T10:00` → `12月3日(木) 10:00`."""
-    moment = datetime.fromisoformat(starts_at)
-    return f"{moment.month}月{moment.day}日({WEEKDAYS[moment.weekday()]}) {moment:%H:%M}"
 
 
 def _slot_line(slot: Slot, venues: dict[int, str]) -> str:

@@ -15,6 +15,7 @@ from .models import (
     UnknownBooking,
     UnknownSlot,
     Venue,
+    japanese_when,
 )
 from .people import PhoneNumberError, normalise_phone
 from .schedule import is_closed, session_days
@@ -39,6 +40,7 @@ __all__ = [
     "UnknownSlot",
     "Venue",
     "is_closed",
+    "japanese_when",
     "normalise_phone",
     "session_days",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 __all__ = [
@@ -105,3 +106,12 @@ class Booking(_Record):
 class Cancellation(_Record):
     booking: Booking
     promoted: Booking | None  # the waitlisted person who got the seat: tell them
+
+
+WEEKDAYS = "月火水木金土日"
+
+
+def japanese_when(starts_at: str) -> str:
+    """`2026-12-03T10:00` → `12月3日(木) 10:00`."""
+    moment = datetime.fromisoformat(starts_at)
+    return f"{moment.month}月{moment.day}日({WEEKDAYS[moment.weekday()]}) {moment:%H:%M}"
