@@ -16,7 +16,7 @@ from pathlib import Path
 
 from knowledge import SearchConfig
 
-from . import accuracy, load
+from . import accuracy, bookings, load
 from .common import ROOT
 
 
@@ -49,7 +49,7 @@ def _row(summary: dict) -> str:
     )
 
 
-def render(acc: dict, result: load.LoadResult, *, seconds: float, took: float) -> str:
+def render(acc: dict, result: load.LoadResult, booked: dict, *, seconds: float, took: float) -> str:
     config = SearchConfig()
     kinds = acc["hybrid"]["by_kind"]
     lines = [
@@ -101,6 +101,14 @@ def render(acc: dict, result: load.LoadResult, *, seconds: float, took: float) -
         f"- Resident memory of the whole stack (both process trees): {result.memory_mib['idle']} MiB idle, "
         f"{result.memory_mib['peak_under_load']} MiB peak under load, {result.memory_mib['after_load']} MiB after.",
         "",
+        "## Bookings (the store, no chat yet)",
+        "",
+        f"{booked['attempts']} booking attempts at once from {booked['processes']} processes on one SQLite file, "
+        f"for a 10-seat slot: {booked['confirmed']} confirmed, {booked['waitlisted']} waitlisted "
+        f"(positions in order: {'yes' if booked['waitlist_positions_in_order'] else 'NO'}), "
+        f"{booked['bookings']} bookings for {booked['distinct_people']} people (none lost or duplicated); "
+        f"one booking p50 {booked['book_p50_ms']} ms, p95 {booked['book_p95_ms']} ms.",
+        "",
     ]
     return "\n".join(lines)
 
@@ -116,7 +124,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         result = load.run(Path(home), seconds=args.seconds)
     print(json.dumps(result.__dict__, indent=1))
-    text = render(acc, result, seconds=args.seconds, took=time.perf_counter() - started)
+    booked = bookings.run()
+    print(json.dumps(booked, indent=1))
+    text = render(acc, result, booked, seconds=args.seconds, took=time.perf_counter() - started)
     if args.write:
         extra = ROOT / "docs" / "benchmarks-manual.md"
         args.write.write_text(text + ("\n" + extra.read_text() if extra.exists() else ""), encoding="utf-8")
