@@ -19,9 +19,9 @@ from threadpoolctl import threadpool_limits
 from channels import RasaClient, webchat_router
 from channels.line import LineChannel, LinePusher, line_router
 from channels.messages import Button as OutButton
-from channels.messages import FirstTime, OutMessage
+from channels.messages import FirstTime, Membership, OutMessage
 from channels.outbound import Delivery, Outbound
-from channels.telegram import Membership, TelegramChannel, TelegramPusher, telegram_router
+from channels.telegram import TelegramChannel, TelegramPusher, telegram_router
 from knowledge import (
     HashingEmbedder,
     KnowledgeStore,
@@ -95,7 +95,8 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     rasa = RasaClient(settings.rasa_url)
     # redelivered webhooks are answered once; its own connection, as it is used on the event loop
     seen = SeenEvents(open_database(settings.db_path))
-    telegram = _telegram(settings, rasa=rasa, first_time=seen.first_time, membership=_membership(residents, on_worker))
+    membership = _membership(residents, on_worker)
+    telegram = _telegram(settings, rasa=rasa, first_time=seen.first_time, membership=membership)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -138,7 +139,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         stats = await on_worker(assistant.searcher.store.stats)
         return {"status": "ok", "entries": stats["entries"], "rasa": await rasa.ready()}
 
-    line = _line(settings, rasa=rasa, first_time=seen.first_time, unfollowed=_unfollow(residents, on_worker))
+    line = _line(settings, rasa=rasa, first_time=seen.first_time, membership=membership)
     app.include_router(webchat_router(rasa))
     app.include_router(line_router(line))
     app.include_router(telegram_router(telegram))
@@ -166,16 +167,7 @@ def push_via(outbound: Outbound) -> Push:
     return push
 
 
-def _unfollow(residents: Residents, on_worker: OnWorker) -> Callable[[str], Awaitable[None]]:
-    async def unfollowed(user: str) -> None:
-        await on_worker(residents.deactivate, f"line:{user}")
-
-    return unfollowed
-
-
-def _line(
-    settings: Settings, *, rasa: RasaClient, first_time: FirstTime, unfollowed: Callable[[str], Awaitable[None]]
-) -> LineChannel | None:
+def _line(settings: Settings, *, rasa: RasaClient, first_time: FirstTime, membership: Membership) -> LineChannel | None:
     if not (settings.line_channel_secret and settings.line_channel_access_token):
         return None
     return LineChannel.create(
@@ -184,7 +176,7 @@ def _line(
         base_url=settings.line_api_base_url,
         rasa=rasa,
         first_time=first_time,
-        on_unfollow=unfollowed,
+        membership=membership,
     )
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import aiohttp
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -35,7 +35,7 @@ from linebot.v3.webhooks import (
 )
 
 from .line_messages import to_line_messages
-from .messages import BUSY, MAX_INPUT, NOT_TEXT, FirstTime, OutMessage
+from .messages import BUSY, MAX_INPUT, NOT_TEXT, FirstTime, Membership, OutMessage
 from .outbound import PushError
 from .rasa import RasaClient, RasaUnavailable
 
@@ -84,7 +84,9 @@ class LineChannel:
     api: AsyncMessagingApi
     rasa: RasaClient
     first_time: FirstTime
-    on_unfollow: Callable[[str], Awaitable[None]] | None = None
+    membership: Membership = field(
+        default_factory=Membership
+    )  # an unfollow is `left`: the resident is sent nothing more
 
     @classmethod
     def create(
@@ -95,10 +97,16 @@ class LineChannel:
         base_url: str,
         rasa: RasaClient,
         first_time: FirstTime,
-        on_unfollow: Callable[[str], Awaitable[None]] | None = None,
+        membership: Membership | None = None,
     ) -> LineChannel:
         config = Configuration(access_token=token, host=base_url.rstrip("/"))
-        return cls(WebhookParser(secret), AsyncMessagingApi(AsyncApiClient(config)), rasa, first_time, on_unfollow)
+        return cls(
+            WebhookParser(secret),
+            AsyncMessagingApi(AsyncApiClient(config)),
+            rasa,
+            first_time,
+            membership or Membership(),
+        )
 
     def parse(self, body: bytes, signature: str) -> list[Event]:
         """The events of a webhook; raises InvalidSignatureError before anything of the body is read."""
@@ -119,8 +127,7 @@ class LineChannel:
         if user is None:
             return  # groups and rooms are not served
         if isinstance(event, UnfollowEvent):
-            if self.on_unfollow:
-                await self.on_unfollow(user)
+            await self.membership.left(f"line:{user}")
             return
         text = self._text_of(event)
         reply_token = getattr(event, "reply_token", None)

@@ -6,13 +6,38 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["BUSY", "MAX_INPUT", "NOT_TEXT", "Button", "Card", "FirstTime", "OutMessage", "cards_of", "from_rasa"]
+__all__ = [
+    "BUSY",
+    "MAX_INPUT",
+    "NOT_TEXT",
+    "AddressHook",
+    "Button",
+    "Card",
+    "FirstTime",
+    "Membership",
+    "OutMessage",
+    "cards_of",
+    "from_rasa",
+]
 
 MAX_INPUT = 2000  # characters of a resident's message passed to Rasa
 NOT_TEXT = "ありがとうございます。ご質問は文字で送ってください（例：「コンビニで住民票はとれますか」）。"
 BUSY = "ただいま混み合っています。少し待ってから、もう一度送ってください。"
 
 FirstTime = Callable[[str], Awaitable[bool]]  # True the first time an event id is seen, False after
+AddressHook = Callable[[str], Awaitable[None]]  # told a resident's address, e.g. "line:U…" or "tg:123"
+
+
+async def _nothing(address: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """What to do when a resident leaves (unfollows, blocks) or comes back; the composition root decides."""
+
+    left: AddressHook = _nothing
+    joined: AddressHook = _nothing
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from aiogram.utils.token import TokenValidationError
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import JSONResponse
 
-from .messages import BUSY, MAX_INPUT, NOT_TEXT, FirstTime, OutMessage
+from .messages import BUSY, MAX_INPUT, NOT_TEXT, FirstTime, Membership, OutMessage
 from .outbound import PushError
 from .rasa import RasaClient, RasaUnavailable
 from .telegram_messages import CallbackKeys, to_telegram_messages
@@ -61,13 +61,6 @@ NOT_TEXT_TYPES = {
     ContentType.AUDIO, ContentType.VIDEO_NOTE, ContentType.DOCUMENT, ContentType.LOCATION, ContentType.VENUE,
     ContentType.CONTACT, ContentType.DICE, ContentType.POLL,
 }  # fmt: skip
-
-
-AddressHook = Callable[[str], Awaitable[None]]
-
-
-async def _nothing(address: str) -> None:
-    return None
 
 
 # -- the conversation ---------------------------------------------------------------------------------
@@ -191,14 +184,6 @@ def _member_router() -> Router:
             await membership.joined(f"tg:{update.chat.id}")
 
     return router
-
-
-@dataclass
-class Membership:
-    """What to do when a resident blocks or unblocks the bot; the composition root passes the residents' store."""
-
-    left: AddressHook = field(default=_nothing)
-    joined: AddressHook = field(default=_nothing)
 
 
 # -- the channel --------------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 from bot.seen import SeenEvents
 from bot.settings import Settings
-from channels.messages import BUSY, MAX_INPUT, NOT_TEXT, Button, OutMessage
+from channels.messages import BUSY, MAX_INPUT, NOT_TEXT, Button, Membership, OutMessage
 from channels.outbound import Outbound, Outcome
 from channels.rasa import RasaClient
-from channels.telegram import STALE_BUTTON, Membership, TelegramChannel, TelegramPusher, telegram_bot, telegram_router
+from channels.telegram import STALE_BUTTON, TelegramChannel, TelegramPusher, telegram_bot, telegram_router
 from channels.telegram_messages import CallbackKeys, to_telegram_messages
 from tests.fakes import telegram_updates as tg
 from tests.fakes.telegram_platform import TOKEN, FakeTelegramPlatform, call_errors
