@@ -88,7 +88,8 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     async def on_worker(fn: Callable[..., T], /, *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(worker, fn, *args)
 
-    residents = Residents(open_database(settings.db_path))
+    worker_db = open_database(settings.db_path)  # residents and bookings: used on the worker thread only
+    residents = Residents(worker_db)
     executor = ActionExecutor()
     for action in build_actions(assistant, consent=ConsentDesk(residents), worker=worker):
         executor.register_action(action)
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         # build the index and load the model before the first question
         await on_worker(assistant.searcher.search, "ウォームアップ")
         log.info("knowledge base ready: %d entries", (await on_worker(assistant.searcher.store.stats))["entries"])
-        reminders = Reminders(Bookings(open_database(settings.db_path)), push_via(app.state.outbound), run=on_worker)
+        reminders = Reminders(Bookings(worker_db), push_via(app.state.outbound), run=on_worker)
         scheduler = asyncio.create_task(reminders.forever())
         yield
         scheduler.cancel()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ import click
 from knowledge import open_database
 
 from .bookings import ATTENDED, NO_SHOW, Booking, BookingError, Bookings, Slot, japanese_when, session_days
+from .cli_output import echo_json
 from .settings import Settings
 
 __all__ = ["bookings", "slots"]
@@ -33,10 +33,6 @@ CSV_HEADERS = ["予約番号", "状態", "待ち順", "お名前", "よみがな
 
 def _store(settings: Settings) -> Bookings:
     return Bookings(open_database(settings.db_path))
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @contextmanager
@@ -154,7 +150,7 @@ def slots_generate(
 
 def _report_slots(store: Bookings, made: list[Slot], skipped: list[date], *, as_json: bool) -> None:
     if as_json:
-        _echo_json({"added": [_slot_dict(s) for s in made], "skipped": [d.isoformat() for d in skipped]})
+        echo_json({"added": [_slot_dict(s) for s in made], "skipped": [d.isoformat() for d in skipped]})
         return
     venues = {v.id: v.name for v in store.venues()}
     for slot in made:
@@ -178,7 +174,7 @@ def slots_list(
     start = datetime.combine(since or date.today(), time())
     found = store.slots(since=start, type_code=type_code, include_cancelled=include_cancelled)
     if as_json:
-        _echo_json([_slot_dict(s) for s in found])
+        echo_json([_slot_dict(s) for s in found])
         return
     venues = {v.id: v.name for v in store.venues()}
     for slot in found:
@@ -213,7 +209,7 @@ def slots_cancel(settings: Settings, slot_id: int, as_json: bool) -> None:
 
 def _report_people(people: list[Booking], title: str, *, as_json: bool) -> None:
     if as_json:
-        _echo_json([b.to_dict() for b in people])
+        echo_json([b.to_dict() for b in people])
         return
     click.echo(f"{title}: {len(people)} 人")
     for booking in people:
@@ -238,7 +234,7 @@ def bookings_list(settings: Settings, slot_id: int, include_cancelled: bool, as_
     with _refusals():
         roster = _store(settings).bookings(slot_id, include_cancelled=include_cancelled)
     if as_json:
-        _echo_json([b.to_dict() for b in roster])
+        echo_json([b.to_dict() for b in roster])
         return
     for booking in roster:
         click.echo(_booking_line(booking))
@@ -260,7 +256,7 @@ def bookings_add(settings: Settings, slot_id: int, as_json: bool, **person: str)
     with _refusals():
         booking = _store(settings).book(slot_id, **person)  # taken by phone: no channel address
     if as_json:
-        _echo_json(booking.to_dict())
+        echo_json(booking.to_dict())
         return
     click.echo(_booking_line(booking))
 
@@ -274,7 +270,7 @@ def bookings_cancel(settings: Settings, booking_id: int, as_json: bool) -> None:
     with _refusals():
         result = _store(settings).cancel(booking_id)
     if as_json:
-        _echo_json(result.to_dict())
+        echo_json(result.to_dict())
         return
     click.echo(f"取り消しました: {_booking_line(result.booking)}")
     if result.promoted:
@@ -291,7 +287,7 @@ def bookings_attend(settings: Settings, booking_id: int, no_show: bool, as_json:
     with _refusals():
         booking = _store(settings).mark(booking_id, status=NO_SHOW if no_show else ATTENDED)
     if as_json:
-        _echo_json(booking.to_dict())
+        echo_json(booking.to_dict())
         return
     click.echo(_booking_line(booking))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import sys
 import time
@@ -11,13 +10,10 @@ from typing import Any
 
 import click
 
+from .cli_output import echo_json
 from .settings import Settings
 
 __all__ = ["main"]
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.group()
@@ -107,7 +103,7 @@ def ask(settings: Settings, text: str, sender: str, as_json: bool) -> None:
     except RasaUnavailable as exc:
         raise click.ClickException(f"Rasa is not answering at {settings.rasa_url} (start it with `make run`).") from exc
     if as_json:
-        _echo_json(messages)
+        echo_json(messages)
         return
     for m in messages:
         click.echo(m["text"])

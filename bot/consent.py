@@ -99,7 +99,7 @@ class ConsentDesk:
         self.residents.consent(address)
         return Reply(t["agreed"])
 
-    def decline(self, *, language: str) -> Reply:
+    def decline(self, address: str, *, language: str) -> Reply:
         return Reply(_t(language)["declined"])
 
     def stop(self, address: str, *, language: str) -> Reply:

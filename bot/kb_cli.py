@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -19,6 +18,7 @@ from knowledge import (
 )
 from knowledge.loader import parse_yaml
 
+from .cli_output import echo_json
 from .settings import Settings
 
 __all__ = ["kb"]
@@ -26,10 +26,6 @@ __all__ = ["kb"]
 
 def _store(settings: Settings) -> KnowledgeStore:
     return KnowledgeStore(open_database(settings.db_path))
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @click.group()
@@ -67,7 +63,7 @@ def import_(settings: Settings, path: Path | None, dry_run: bool, as_json: bool)
         return
     report = store.import_entries(entries, origin=origin)
     if as_json:
-        _echo_json(report.__dict__)
+        echo_json(report.__dict__)
     else:
         click.echo(report.summary())
 
@@ -104,7 +100,7 @@ def search(settings: Settings, query: str, municipality: str | None, limit: int,
 
     result = build_assistant(settings).searcher.search(query, municipality=municipality, limit=limit, mode=mode)  # type: ignore[arg-type]
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 "answered": result.answered,
                 "language": result.language,
@@ -127,7 +123,7 @@ def stats(settings: Settings, as_json: bool) -> None:
     """How many entries, by municipality, status and category."""
     data = _store(settings).stats()
     if as_json:
-        _echo_json(data)
+        echo_json(data)
         return
     click.echo(f"項目数 {data['entries']}（廃止 {data['retired']}、職員が編集 {data['staff_edited']}）")
     for key, label in (("by_municipality", "自治体"), ("by_status", "状況"), ("by_category", "分類")):

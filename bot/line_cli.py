@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
+from .cli_output import echo_json
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from channels.line_richmenu import RichMenu
 
 __all__ = ["line"]
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @contextmanager
@@ -89,7 +85,7 @@ def deploy(settings: Settings, as_json: bool) -> None:
         menu = _menu()
         done = deploy_menu(menu, menu.image.read_bytes(), api=api, blob=blob)
     if as_json:
-        _echo_json(done.to_dict())
+        echo_json(done.to_dict())
         return
     state = "is now" if done.created else "was already (unchanged)"
     click.echo(f"{done.rich_menu_id} ({done.name}) {state} the default rich menu of every user")
@@ -107,7 +103,7 @@ def list_(settings: Settings, as_json: bool) -> None:
     with _clear_errors(), _line(settings) as (api, _):
         menus = list_menus(api=api)
     if as_json:
-        _echo_json([m.to_dict() for m in menus])
+        echo_json([m.to_dict() for m in menus])
         return
     for m in menus:
         click.echo(f"{m.rich_menu_id}  {m.name}  [{m.chat_bar_text}]{'  default' if m.default else ''}")
@@ -130,6 +126,6 @@ def delete(settings: Settings, rich_menu_ids: tuple[str, ...], all_ours: bool, a
         ids = [*rich_menu_ids, *(m.rich_menu_id for m in list_menus(api=api) if m.ours and all_ours)]
         deleted = delete_menus(list(dict.fromkeys(ids)), api=api)
     if as_json:
-        _echo_json(deleted)
+        echo_json(deleted)
     else:
         click.echo("\n".join(f"deleted {i}" for i in deleted) or "nothing to delete")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from .cli_output import echo_json
 from .settings import Settings
 
 if TYPE_CHECKING:  # aiogram is imported by the commands that use it: `madoguchi --help` stays quick
@@ -147,4 +147,4 @@ def webhook_info(settings: Settings) -> None:
     async def go(bot: Bot) -> dict[str, Any]:
         return (await bot.get_webhook_info()).model_dump(mode="json", exclude_none=True)
 
-    click.echo(json.dumps(_call(settings, go), ensure_ascii=False, indent=2))
+    echo_json(_call(settings, go))

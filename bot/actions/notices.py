@@ -28,11 +28,7 @@ class ConsentAction(WorkerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         language = Assistant.language_of(text_of(tracker), language_of(tracker))
-        method = getattr(self.desk, self.step)
-        if self.step == "decline":
-            reply = await self.call(method, language=language)
-        else:
-            reply = await self.call(method, tracker.sender_id, language=language)
+        reply = await self.call(getattr(self.desk, self.step), tracker.sender_id, language=language)
         send(dispatcher, reply)
         return changed_slots(tracker, language=language)
 
