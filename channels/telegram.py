@@ -13,7 +13,6 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -27,7 +26,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.filters import CommandStart
-from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update, User
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.token import TokenValidationError
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -66,10 +65,9 @@ NOT_TEXT_TYPES = {
 # -- the conversation ---------------------------------------------------------------------------------
 
 
-def _metadata(user: User | None) -> dict[str, Any]:
-    # No "language": Telegram's language_code is the app's display language, and many Japanese residents use
-    # Telegram in English. The text of each message decides (see Assistant.language_of).
-    return {"channel": "telegram"}
+# No "language": Telegram's language_code is the app's display language, and many Japanese residents use
+# Telegram in English. The text of each message decides (see Assistant.language_of).
+METADATA = {"channel": "telegram"}
 
 
 @dataclass
@@ -79,10 +77,10 @@ class Relay:
     rasa: RasaClient
     keys: CallbackKeys = field(default_factory=CallbackKeys)
 
-    async def ask(self, bot: Bot, chat_id: int, text: str, *, user: User | None) -> None:
+    async def ask(self, bot: Bot, chat_id: int, text: str) -> None:
         typing = asyncio.create_task(self._typing(bot, chat_id))
         try:
-            replies = await self.rasa.send(f"tg:{chat_id}", text[:MAX_INPUT], metadata=_metadata(user))
+            replies = await self.rasa.send(f"tg:{chat_id}", text[:MAX_INPUT], metadata=METADATA)
         except RasaUnavailable:
             replies = [OutMessage(BUSY)]
         finally:
@@ -112,7 +110,7 @@ def _message_router() -> Router:
     @router.message(CommandStart())
     async def on_start(message: Message, bot: Bot, relay: Relay) -> None:
         # the welcome, and the offer of notices (as when a LINE resident adds the account)
-        await relay.ask(bot, message.chat.id, "/follow", user=message.from_user)
+        await relay.ask(bot, message.chat.id, "/follow")
 
     @router.message(F.text)
     async def on_text(message: Message, bot: Bot, relay: Relay) -> None:
@@ -120,7 +118,7 @@ def _message_router() -> Router:
         if not text:
             await relay.send(bot, message.chat.id, [OutMessage(NOT_TEXT)])
             return
-        await relay.ask(bot, message.chat.id, text, user=message.from_user)
+        await relay.ask(bot, message.chat.id, text)
 
     @router.message(F.content_type.in_(NOT_TEXT_TYPES))
     async def on_not_text(message: Message, bot: Bot, relay: Relay) -> None:
@@ -141,7 +139,7 @@ def _callback_router() -> Router:
         except TelegramAPIError as exc:
             log.info("Telegram refused to answer a button (%s): %s", type(exc).__name__, exc.message)
         if payload and query.message:
-            await relay.ask(bot, query.message.chat.id, payload, user=query.from_user)
+            await relay.ask(bot, query.message.chat.id, payload)
 
     return router
 
