@@ -113,14 +113,17 @@ def ask(settings: Settings, text: str, sender: str, as_json: bool) -> None:
 
 # -- knowledge base ---------------------------------------------------------------------------------
 
-from .bookings_cli import bookings, slots  # noqa: E402
+from .bookings_cli import bookings  # noqa: E402
 from .kb_cli import kb  # noqa: E402
 from .line_cli import line  # noqa: E402
+from .slots_cli import slots  # noqa: E402
 from .telegram_cli import telegram  # noqa: E402
+from .venues_cli import venues  # noqa: E402
 
 main.add_command(kb)
 main.add_command(line)
 main.add_command(telegram)
+main.add_command(venues)
 main.add_command(slots)
 main.add_command(bookings)
 

@@ -1,4 +1,4 @@
-"""`madoguchi slots ...` and `madoguchi bookings ...`, run through click as staff would."""
+"""`madoguchi venues ...`, `madoguchi slots ...` and `madoguchi bookings ...`, run through click as staff would."""
 
 from __future__ import annotations
 
@@ -111,3 +111,45 @@ def test_export_writes_csv_for_excel_with_japanese_headers(run, tmp_path):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:4] == ["予約番号", "状態", "待ち順", "お名前"]
     assert rows[1][1:6] == ["予約", "", "山田太郎", "やまだたろう", "0312345678"]
+
+
+def test_venues_add_then_list_shows_the_address_and_access_notes(run):
+    added = run("venues", "add", "中央公民館", "--address", "中央1-1", "--access", "中央駅から徒歩5分")
+    assert added.exit_code == 0, added.output
+    assert "会場を登録しました" in added.output
+    listed = run("venues", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "中央公民館" in listed.output
+    assert "中央1-1" in listed.output
+    assert "中央駅から徒歩5分" in listed.output
+
+
+def test_adding_a_venue_again_updates_it_and_keeps_what_was_left_out(run):
+    first = _json(run("venues", "add", "中央公民館", "--address", "中央1-1", "--access", "中央駅から徒歩5分", "--json"))
+    again = _json(run("venues", "add", "中央公民館", "--address", "中央2-2", "--accessibility", "車いす可", "--json"))
+    assert again == {
+        "id": first["id"],
+        "name": "中央公民館",
+        "address": "中央2-2",
+        "access_notes": "中央駅から徒歩5分",
+        "accessibility": "車いす可",
+    }
+    assert "会場を更新しました" in run("venues", "add", "中央公民館", "--access", "").output
+    assert [(v["name"], v["access_notes"]) for v in _json(run("venues", "list", "--json"))] == [("中央公民館", "")]
+
+
+def test_a_venue_added_first_is_the_one_slots_use(run):
+    venue = _json(run("venues", "add", "中央公民館", "--address", "中央1-1", "--access", "中央駅から徒歩5分", "--json"))
+    slot = _json(
+        run("slots", "add", "--start", "2026-12-03 10:00", "--venue", "中央公民館", "--capacity", "1", "--json")
+    )
+    assert slot["added"][0]["venue_id"] == venue["id"]
+    assert _json(run("venues", "list", "--json")) == [venue]
+
+
+def test_venues_list_when_empty_and_a_blank_name_is_refused(run):
+    assert "会場はありません" in run("venues", "list").output
+    assert _json(run("venues", "list", "--json")) == []
+    result = run("venues", "add", " ")
+    assert result.exit_code == 1
+    assert "会場名を入力してください" in result.output
