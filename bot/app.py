@@ -33,10 +33,11 @@ from knowledge import (
 
 from .actions import build_actions
 from .assistant import Assistant
+from .booking_desk import BookingForm, MyBookings
 from .bookings import Bookings
 from .consent import ConsentDesk
+from .courier import Courier, Push
 from .logbook import Logbook
-from .reminders import Push, Reminders
 from .replies import Reply
 from .residents import Residents
 from .seen import SeenEvents
@@ -90,22 +91,41 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
 
     worker_db = open_database(settings.db_path)  # residents and bookings: used on the worker thread only
     residents = Residents(worker_db)
-    executor = ActionExecutor()
-    for action in build_actions(assistant, consent=ConsentDesk(residents), worker=worker):
-        executor.register_action(action)
+    bookings = Bookings(worker_db, reminder_at=settings.reminder_at)
     rasa = RasaClient(settings.rasa_url)
     # redelivered webhooks are answered once; its own connection, as it is used on the event loop
     seen = SeenEvents(open_database(settings.db_path))
     membership = _membership(residents, on_worker)
     telegram = _telegram(settings, rasa=rasa, first_time=seen.first_time, membership=membership)
+    line = _line(settings, rasa=rasa, first_time=seen.first_time, membership=membership)
+    # pushes (booking messages, notices) go out through this, on whichever channel a resident uses
+    outbound = Outbound(
+        {
+            **({"line": LinePusher(line.api)} if line else {}),
+            **({"tg": TelegramPusher(telegram.bot)} if telegram else {}),
+        },
+        is_active=lambda address: on_worker(residents.active, address),
+        on_blocked=lambda address: on_worker(residents.deactivate, address),
+    )
+    courier = Courier(bookings, push_via(outbound), run=on_worker)
+    executor = ActionExecutor()
+    actions = build_actions(
+        assistant,
+        consent=ConsentDesk(residents),
+        booking_form=BookingForm(bookings, clock=bookings.clock),
+        my_bookings=MyBookings(bookings, clock=bookings.clock),
+        bookings_changed=courier.nudge,
+        worker=worker,
+    )
+    for action in actions:
+        executor.register_action(action)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # build the index and load the model before the first question
         await on_worker(assistant.searcher.search, "ウォームアップ")
         log.info("knowledge base ready: %d entries", (await on_worker(assistant.searcher.store.stats))["entries"])
-        reminders = Reminders(Bookings(worker_db), push_via(app.state.outbound), run=on_worker)
-        scheduler = asyncio.create_task(reminders.forever())
+        scheduler = asyncio.create_task(courier.forever())
         yield
         scheduler.cancel()
         if telegram:
@@ -140,19 +160,10 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         stats = await on_worker(assistant.searcher.store.stats)
         return {"status": "ok", "entries": stats["entries"], "rasa": await rasa.ready()}
 
-    line = _line(settings, rasa=rasa, first_time=seen.first_time, membership=membership)
     app.include_router(webchat_router(rasa))
     app.include_router(line_router(line))
     app.include_router(telegram_router(telegram))
-    # pushes (reminders, notices) go out through this, on whichever channel a resident uses
-    app.state.outbound = Outbound(
-        {
-            **({"line": LinePusher(line.api)} if line else {}),
-            **({"tg": TelegramPusher(telegram.bot)} if telegram else {}),
-        },
-        is_active=lambda address: on_worker(residents.active, address),
-        on_blocked=lambda address: on_worker(residents.deactivate, address),
-    )
+    app.state.outbound = outbound
     return app
 
 

@@ -6,6 +6,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 
 __all__ = ["Settings"]
@@ -41,6 +42,7 @@ class Settings:
     telegram_bot_token: str  # Telegram is served when this is set
     telegram_webhook_secret: str  # checked against X-Telegram-Bot-Api-Secret-Token
     telegram_api_base_url: str
+    reminder_at: time  # booking reminders go out the day before the session at this time (Tokyo)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -68,4 +70,5 @@ class Settings:
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", ""),
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org"),
+            reminder_at=time.fromisoformat(env.get("MADOGUCHI_REMINDER_AT", "10:00").zfill(5)),
         )

@@ -35,7 +35,7 @@ def _phone(n: int) -> str:
 
 @pytest.fixture
 def bookings(db):
-    return Bookings(db)
+    return Bookings(db, clock=lambda: datetime(2026, 11, 23, 12, 0))
 
 
 def _slot(bookings: Bookings, *, capacity: int = 2) -> int:
@@ -180,11 +180,11 @@ def test_an_unknown_session_type_names_the_known_ones(bookings):
 def test_a_confirmed_booking_gets_one_reminder_the_day_before(bookings):
     slot = _slot(bookings)
     booking = bookings.book(slot, name="人0", phone=_phone(0))
-    assert bookings.due_reminders(now=datetime(2026, 12, 2, 9, 59)) == []
-    assert bookings.due_reminders(now=datetime(2026, 12, 2, 10, 0)) == [booking]
-    assert bookings.reminder_sent(booking.id) is True
-    assert bookings.reminder_sent(booking.id) is False
-    assert bookings.due_reminders(now=datetime(2026, 12, 3, 9, 0)) == []
+    assert bookings.due_messages(now=datetime(2026, 12, 2, 9, 59)) == []
+    assert bookings.due_messages(now=datetime(2026, 12, 2, 10, 0)) == [("reminder", booking)]
+    assert bookings.message_sent(booking.id, "reminder") is True
+    assert bookings.message_sent(booking.id, "reminder") is False
+    assert bookings.due_messages(now=datetime(2026, 12, 3, 9, 0)) == []
 
 
 def test_a_cancelled_booking_is_not_reminded_and_a_promoted_one_is(bookings):
@@ -192,7 +192,42 @@ def test_a_cancelled_booking_is_not_reminded_and_a_promoted_one_is(bookings):
     seated = bookings.book(slot, name="人0", phone=_phone(0))
     waiting = bookings.book(slot, name="人1", phone=_phone(1))
     bookings.cancel(seated.id)
-    assert [b.id for b in bookings.due_reminders(now=datetime(2026, 12, 2, 12, 0))] == [waiting.id]
+    due = bookings.due_messages(now=datetime(2026, 12, 2, 12, 0))
+    assert [(kind, b.id) for kind, b in due] == [("promoted", waiting.id), ("reminder", waiting.id)]
+
+
+# -- moving a booking ---------------------------------------------------------------------------------
+
+
+def test_moving_a_booking_frees_its_seat_for_the_first_waitlisted(bookings):
+    slot = _slot(bookings, capacity=1)
+    later = bookings.add_slot("smartphone", starts_at=datetime(2026, 12, 10, 10, 0), minutes=90, venue_id=1, capacity=1)
+    seated = bookings.book(slot, name="人0", phone=_phone(0), booked_by="line:U0")
+    waiting = bookings.book(slot, name="人1", phone=_phone(1))
+    moved = bookings.move(seated.id, later.id)
+    assert moved.booking.slot_id == later.id and moved.booking.status == CONFIRMED
+    assert moved.booking.booked_by == "line:U0" and moved.booking.name == "人0"
+    assert moved.promoted is not None and moved.promoted.id == waiting.id
+    assert bookings.booking(seated.id).status == CANCELLED
+
+
+def test_moving_to_a_full_slot_is_refused_and_keeps_the_seat(bookings):
+    slot = _slot(bookings, capacity=1)
+    full = bookings.add_slot("smartphone", starts_at=datetime(2026, 12, 10, 10, 0), minutes=90, venue_id=1, capacity=1)
+    mine = bookings.book(slot, name="人0", phone=_phone(0))
+    bookings.book(full.id, name="人1", phone=_phone(1))
+    with pytest.raises(BookingError, match="満席"):
+        bookings.move(mine.id, full.id)
+    assert bookings.booking(mine.id).status == CONFIRMED
+
+
+def test_the_people_a_resident_booked_for_come_back_latest_first_themselves_first(bookings):
+    slot = _slot(bookings, capacity=5)
+    bookings.book(slot, name="山田花子", phone=_phone(1), booked_by="line:U1")
+    bookings.book(slot, name="山田太郎", phone=_phone(2), contact_name="山田花子", contact_phone=_phone(1),
+                  booked_by="line:U1")  # fmt: skip
+    bookings.book(slot, name="他人", phone=_phone(3), booked_by="line:U2")
+    assert [b.name for b in bookings.people_booked_by("line:U1")] == ["山田花子", "山田太郎"]
 
 
 # -- the calendar -------------------------------------------------------------------------------------

@@ -187,9 +187,9 @@ def test_typed_stop_withdraws_consent(stack, line_platform):
     ("data", "expected"),
     [
         ("よくある質問", "よくあるご質問"),
-        ("/book_class", "準備中"),
-        ("/book_support", "準備中"),
-        ("/my_bookings", "準備中"),
+        ("/book_class", "スマホ教室"),  # the dates, or that none are open now
+        ("/book_support", "申請サポート"),
+        ("/my_bookings", "予約はありません"),
         ("/notice_settings", "同意して登録しますか"),
         ("/human_handoff", "職員"),
     ],

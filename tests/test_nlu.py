@@ -16,7 +16,10 @@ FALLBACK_THRESHOLD = 0.5  # config.yml, FallbackClassifier
 SMALL_TALK = {"greet", "goodbye", "thanks", "insult", "out_of_scope", "bot_challenge"}
 # intents that answer with something other than knowledge: a question predicted as one of these is lost
 NOT_ANSWERS = SMALL_TALK | {"follow", "notice_settings", "notice_consent", "notice_decline", "notices_stop",
-                            "book_class", "book_support", "my_bookings"}  # fmt: skip
+                            "book", "book_class", "book_support", "my_bookings", "choose_slot", "choose_day",
+                            "choose_person", "booking_confirm", "booking_change", "booking_stop", "booking_skip",
+                            "booking_same_phone", "cancel_booking", "cancel_booking_confirm", "move_booking",
+                            "move_booking_to"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor
 
 from rasa_sdk import Action
 
 from ..assistant import Assistant
+from ..booking_desk import BookingForm, MyBookings
 from ..consent import ConsentDesk
 from .answer import ActionAnswerFaq, ActionHandoff
+from .booking import ActionBookingDone, booking_actions
 from .notices import consent_actions
 from .resident import ActionRecordFeedback, ActionSetMunicipality
 
 __all__ = ["ActionAnswerFaq", "ActionHandoff", "ActionRecordFeedback", "ActionSetMunicipality", "build_actions"]
 
 
-def build_actions(assistant: Assistant, *, consent: ConsentDesk, worker: Executor | None = None) -> list[Action]:
-    """Every custom action the domain names, wired to one assistant and one consent desk."""
-    return [
+def build_actions(
+    assistant: Assistant,
+    *,
+    consent: ConsentDesk,
+    booking_form: BookingForm,
+    my_bookings: MyBookings,
+    bookings_changed: Callable[[], None] = lambda: None,
+    worker: Executor | None = None,
+) -> list[Action]:
+    """Every custom action the domain names, wired to one assistant, consent desk and booking desk."""
+    actions: list[Action] = [
         ActionAnswerFaq(assistant, worker=worker),
         ActionHandoff(assistant, worker=worker),
         ActionSetMunicipality(assistant, worker=worker),
         ActionRecordFeedback(assistant, worker=worker),
         *consent_actions(consent, worker=worker),
+        *booking_actions(booking_form, my_bookings, changed=bookings_changed, worker=worker),
     ]
+    by_name = {action.name(): action for action in actions}
+    for action in actions:
+        if isinstance(action, ActionBookingDone):
+            action.others = by_name  # a menu button tapped halfway through the form leads to one of these
+    return actions

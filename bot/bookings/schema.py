@@ -102,3 +102,20 @@ def m005_seed_session_types(db: Database) -> None:
         ],
         ignore=True,
     )
+
+
+@migrations()
+def m006_booking_messages_replace_reminders(db: Database) -> None:
+    """Reminders become one kind of message a booking owes its resident (also: a seat came free, a session
+    was called off)."""
+    db["booking_messages"].create(  # type: ignore[union-attr]
+        {"booking_id": int, "kind": str, "due_at": str, "sent_at": str},  # due_at: ISO local time, Asia/Tokyo
+        pk=("booking_id", "kind"),
+        foreign_keys=[("booking_id", "bookings", "id")],
+    )
+    db["booking_messages"].create_index(["sent_at", "due_at"])  # type: ignore[union-attr]
+    db.execute(
+        "insert into booking_messages (booking_id, kind, due_at, sent_at)"
+        " select booking_id, 'reminder', due_at, sent_at from booking_reminders"
+    )
+    db["booking_reminders"].drop()

@@ -3,20 +3,28 @@
 Every change that reads seats and then writes runs in one `BEGIN IMMEDIATE` transaction, so two processes
 booking the last seat at once cannot both get it: never more confirmed than capacity, one active booking per
 person and slot (booking again returns the first), a full slot waitlists in order, and a cancellation hands
-the seat to the first waitlisted person.
+the seat to the first waitlisted person, who is told (a row in the outbox, written in the same transaction).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from sqlite_utils import Database
-
+from . import outbox
+from ._sql import (
+    BOOKING_COLUMNS,
+    BOOKING_COLUMNS_OF_B,
+    SEATED_SQL,
+    SLOT_SELECT,
+    TOKYO,
+    booking_of,
+    local_iso,
+    now_utc,
+    placeholders,
+    slot_of,
+)
+from .calendar import Calendar
 from .models import (
     ACTIVE,
     CANCELLED,
@@ -27,128 +35,16 @@ from .models import (
     BookingError,
     Cancellation,
     CapacityBelowBookings,
-    SessionType,
     Slot,
-    UnknownBooking,
     UnknownSlot,
-    Venue,
 )
 from .people import normalise_phone, person_key
-from .schema import migrations
 
 __all__ = ["TOKYO", "Bookings"]
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-_BOOKING_COLUMNS = ", ".join(Booking.__dataclass_fields__)
-_SEATED = ", ".join(f"'{s}'" for s in SEATED)
-_SLOT_SELECT = (
-    "select s.id, s.type_code, s.starts_at, s.minutes, s.venue_id, s.capacity, s.notes, s.cancelled,"
-    f" (select count(*) from bookings b where b.slot_id = s.id and b.status in ({_SEATED})),"
-    f" (select count(*) from bookings b where b.slot_id = s.id and b.status = '{WAITLISTED}')"
-    " from slots s"
-)
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def local_iso(moment: datetime) -> str:
-    """Tokyo wall-clock time, minutes precision; a naive datetime is taken as Tokyo time already."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(TOKYO).replace(tzinfo=None)
-    return moment.isoformat(timespec="minutes")
-
-
-class Bookings:
-    def __init__(self, db: Database, *, reminder_at: time = time(10, 0)) -> None:
-        self.db = db
-        self.reminder_at = reminder_at  # the day before the session, Tokyo time
-        migrations.apply(db)
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")  # take the write lock before reading seats
-        try:
-            yield conn
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
-
-    # -- venues and kinds of session ----------------------------------------------------------------
-
-    def add_venue(self, name: str, *, address: str = "", access_notes: str = "", accessibility: str = "") -> Venue:
-        """Add a venue, or update the one of that name."""
-        with self._transaction() as conn:
-            conn.execute(
-                "insert into venues (name, address, access_notes, accessibility) values (?, ?, ?, ?)"
-                " on conflict(name) do update set address = excluded.address,"
-                " access_notes = excluded.access_notes, accessibility = excluded.accessibility",
-                [name, address, access_notes, accessibility],
-            )
-        venue = self.venue_named(name)
-        assert venue is not None
-        return venue
-
-    def venue_named(self, name: str) -> Venue | None:
-        row = self.db.execute("select * from venues where name = ?", [name]).fetchone()
-        return Venue(*row) if row else None
-
-    def venues(self) -> list[Venue]:
-        return [Venue(*row) for row in self.db.execute("select * from venues order by id").fetchall()]
-
-    def add_session_type(self, code: str, *, name: str, description: str = "", what_to_bring: str = "") -> SessionType:
-        """Add a kind of session, or update the one with that code."""
-        self.db["session_types"].upsert(  # type: ignore[union-attr]
-            {"code": code, "name": name, "description": description, "what_to_bring": what_to_bring}, pk="code"
-        )
-        return SessionType(code, name, description, what_to_bring)
-
-    def session_types(self) -> list[SessionType]:
-        return [SessionType(*row) for row in self.db.execute("select * from session_types order by code").fetchall()]
-
-    # -- slots --------------------------------------------------------------------------------------
-
-    def add_slot(
-        self, type_code: str, *, starts_at: datetime, minutes: int, venue_id: int, capacity: int, notes: str = ""
-    ) -> Slot:
-        if capacity < 1 or minutes < 1:
-            raise BookingError("定員と時間（分）は 1 以上にしてください。")
-        if not self.db.execute("select 1 from session_types where code = ?", [type_code]).fetchone():
-            known = ", ".join(t.code for t in self.session_types())
-            raise BookingError(f"教室の種類「{type_code}」はありません（あるもの: {known}）。")
-        if not self.db.execute("select 1 from venues where id = ?", [venue_id]).fetchone():
-            raise BookingError(f"会場 {venue_id} はありません。")
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "insert into slots (type_code, starts_at, minutes, venue_id, capacity, notes, cancelled, created_at)"
-                " values (?, ?, ?, ?, ?, ?, 0, ?)",
-                [type_code, local_iso(starts_at), minutes, venue_id, capacity, notes, _now()],
-            )
-        return self.slot(int(cursor.lastrowid or 0))
-
-    def slot(self, slot_id: int) -> Slot:
-        row = self.db.execute(f"{_SLOT_SELECT} where s.id = ?", [slot_id]).fetchone()
-        if row is None:
-            raise UnknownSlot(f"枠 {slot_id} はありません。")
-        return _slot(row)
-
-    def slots(
-        self, *, since: datetime | None = None, type_code: str | None = None, include_cancelled: bool = False
-    ) -> list[Slot]:
-        where, params = ["1"], []
-        if since is not None:
-            where.append("s.starts_at >= ?")
-            params.append(local_iso(since))
-        if type_code:
-            where.append("s.type_code = ?")
-            params.append(type_code)
-        if not include_cancelled:
-            where.append("s.cancelled = 0")
-        query = f"{_SLOT_SELECT} where {' and '.join(where)} order by s.starts_at, s.id"
-        return [_slot(row) for row in self.db.execute(query, params).fetchall()]
+class Bookings(Calendar):
+    """The calendar plus the bookings on it; the one object the chat, the CLI and the console use."""
 
     def set_capacity(self, slot_id: int, capacity: int) -> list[Booking]:
         """Change the seats; refused below the seats already taken. Waitlisted people fill new seats, in order."""
@@ -160,20 +56,21 @@ class Bookings:
                 )
             conn.execute("update slots set capacity = ? where id = ?", [capacity, slot_id])
             promoted = [self._promote_first(conn, slot_id) for _ in range(capacity - taken)]
-        return [self.booking(b) for b in promoted if b is not None]
+            return [booking_of(conn, b) for b in promoted if b is not None]
 
     def cancel_slot(self, slot_id: int) -> list[Booking]:
-        """Cancel a session and every booking on it; returns the bookings to tell."""
+        """Call a session off and cancel every booking on it; each booked resident is told."""
         with self._transaction() as conn:
             self._open_slot(conn, slot_id)
             rows = conn.execute(
-                f"select id from bookings where slot_id = ? and status in ({_placeholders(ACTIVE)})",
+                f"select id from bookings where slot_id = ? and status in ({placeholders(ACTIVE)})",
                 [slot_id, *ACTIVE],
             ).fetchall()
             conn.execute("update slots set cancelled = 1 where id = ?", [slot_id])
             for (booking_id,) in rows:
                 self._set_status(conn, booking_id, CANCELLED)
-        return [self.booking(booking_id) for (booking_id,) in rows]
+                outbox.queue(conn, booking_id, outbox.SLOT_CANCELLED, due_at=self.clock())
+            return [booking_of(conn, booking_id) for (booking_id,) in rows]
 
     # -- bookings -----------------------------------------------------------------------------------
 
@@ -198,103 +95,133 @@ class Bookings:
             slot = self._open_slot(conn, slot_id)
             existing = self._active_booking_of(conn, slot_id, key=key, booked_by=booked_by, for_self=not contact_name)
             if existing is not None:
-                return self._booking(conn, existing)
-            status, position = CONFIRMED, None
+                return booking_of(conn, existing)
+            person = (name, reading.strip(), phone, contact_name.strip(), contact_phone, booked_by, key)
+            return booking_of(conn, self._insert(conn, slot, person))
+
+    def move(self, booking_id: int, slot_id: int) -> Cancellation:
+        """Move a booking to another slot with a free seat, in one step: the old seat goes to its waitlist.
+
+        Returns the new booking and whoever was promoted on the old slot. A full slot is refused, so that
+        nobody swaps a seat for a place on a waitlist without meaning to.
+        """
+        with self._transaction() as conn:
+            old = booking_of(conn, booking_id)
+            if old.status not in (CONFIRMED, WAITLISTED):
+                raise BookingError(f"予約 {booking_id} は変更できません（{old.status}）。")
+            if old.slot_id == slot_id:
+                return Cancellation(old, None)
+            slot = self._open_slot(conn, slot_id)
             if self._seats_taken(conn, slot) >= slot.capacity:
-                status, position = WAITLISTED, self._next_position(conn, slot_id)
-            cursor = conn.execute(
-                f"insert into bookings (slot_id, name, reading, phone, contact_name, contact_phone, booked_by,"
-                f" person_key, status, waitlist_position, created_at, updated_at) values ({_placeholders(range(12))})",
-                [slot_id, name, reading.strip(), phone, contact_name.strip(), contact_phone, booked_by, key,
-                 status, position, _now(), _now()],
-            )  # fmt: skip
-            booking_id = int(cursor.lastrowid or 0)
-            if status == CONFIRMED:
-                self._schedule_reminder(conn, booking_id, slot.starts_at)
-            return self._booking(conn, booking_id)
+                raise BookingError("その日は満席です。ほかの日を選んでください。")
+            key = person_key(name=old.name, phone=old.phone)
+            if self._active_booking_of(conn, slot_id, key=key, booked_by="", for_self=False) is not None:
+                raise BookingError("その日は、もう予約があります。")
+            self._set_status(conn, booking_id, CANCELLED)
+            promoted = self._promote_first(conn, old.slot_id) if old.status == CONFIRMED else None
+            person = (old.name, old.reading, old.phone, old.contact_name, old.contact_phone, old.booked_by, key)
+            moved = booking_of(conn, self._insert(conn, slot, person))
+            return Cancellation(moved, booking_of(conn, promoted) if promoted else None)
 
     def cancel(self, booking_id: int) -> Cancellation:
-        """Cancel a booking; if it held a seat, the first waitlisted person gets it (returned, to be told)."""
+        """Cancel a booking; if it held a seat, the first waitlisted person gets it (returned, and told)."""
         with self._transaction() as conn:
-            booking = self._booking(conn, booking_id)
+            booking = booking_of(conn, booking_id)
             promoted = None
             if booking.status in ACTIVE:
                 self._set_status(conn, booking_id, CANCELLED)
                 if booking.status in SEATED and not self._slot_cancelled(conn, booking.slot_id):
                     promoted = self._promote_first(conn, booking.slot_id)
-            return Cancellation(self._booking(conn, booking_id), self._booking(conn, promoted) if promoted else None)
+            return Cancellation(booking_of(conn, booking_id), booking_of(conn, promoted) if promoted else None)
 
     def mark(self, booking_id: int, *, status: str) -> Booking:
         """Record attendance after the session: `attended` or `no_show`, for a booking that held a seat."""
         if status not in SEATED or status == CONFIRMED:
             raise BookingError(f"出欠は attended か no_show で記録してください（{status} は使えません）。")
         with self._transaction() as conn:
-            booking = self._booking(conn, booking_id)
+            booking = booking_of(conn, booking_id)
             if booking.status not in SEATED:
                 raise BookingError(f"予約 {booking_id} は {booking.status} のため、出欠を記録できません。")
             self._set_status(conn, booking_id, status)
-            return self._booking(conn, booking_id)
+            return booking_of(conn, booking_id)
 
     def booking(self, booking_id: int) -> Booking:
-        return self._booking(self.db.conn, booking_id)
+        return booking_of(self.db.conn, booking_id)
 
     def bookings(self, slot_id: int, *, include_cancelled: bool = False) -> list[Booking]:
         """The roster: seated first in booking order, then the waitlist in its order."""
         self.slot(slot_id)
         where = "" if include_cancelled else f" and status != '{CANCELLED}'"
         rows = self.db.execute(
-            f"select {_BOOKING_COLUMNS} from bookings where slot_id = ?{where}"
+            f"select {BOOKING_COLUMNS} from bookings where slot_id = ?{where}"
             f" order by status = '{CANCELLED}', status = '{WAITLISTED}', waitlist_position, id",
             [slot_id],
         ).fetchall()
         return [Booking(*row) for row in rows]
 
-    def bookings_by(self, address: str) -> list[Booking]:
-        """A resident's active bookings (made from this channel address), soonest first."""
+    def bookings_by(self, address: str, *, since: datetime | None = None) -> list[Booking]:
+        """A resident's active bookings (made from this channel address), soonest first; from `since` on."""
         rows = self.db.execute(
-            f"select {', '.join('b.' + c for c in Booking.__dataclass_fields__)} from bookings b"
-            f" join slots s on s.id = b.slot_id where b.booked_by = ? and b.status in ({_placeholders(ACTIVE)})"
+            f"select {BOOKING_COLUMNS_OF_B} from bookings b join slots s on s.id = b.slot_id"
+            f" where b.booked_by = ? and b.status in ({placeholders(ACTIVE)}) and s.starts_at >= ?"
             " order by s.starts_at, b.id",
-            [address, *ACTIVE],
+            [address, *ACTIVE, local_iso(since) if since else ""],
         ).fetchall()
         return [Booking(*row) for row in rows]
 
-    # -- reminders ----------------------------------------------------------------------------------
-
-    def due_reminders(self, *, now: datetime) -> list[Booking]:
-        """Confirmed bookings whose reminder is due and not yet sent."""
+    def people_booked_by(self, address: str, *, limit: int = 3) -> list[Booking]:
+        """The latest booking of each person this resident has booked for (themselves first), newest first."""
         rows = self.db.execute(
-            f"select {', '.join('b.' + c for c in Booking.__dataclass_fields__)} from booking_reminders r"
-            " join bookings b on b.id = r.booking_id"
-            f" where r.sent_at is null and r.due_at <= ? and b.status = '{CONFIRMED}' order by r.due_at, b.id",
-            [local_iso(now)],
+            f"select {BOOKING_COLUMNS} from bookings where id in (select max(id) from bookings"
+            " where booked_by = ? group by person_key) order by contact_name != '', id desc limit ?",
+            [address, limit],
         ).fetchall()
         return [Booking(*row) for row in rows]
 
-    def reminder_sent(self, booking_id: int) -> bool:
-        """Mark a reminder sent; False when it already was (another worker, or before a restart)."""
+    # -- messages owed to residents (reminders, a seat came free, a session called off) --------------
+
+    def due_messages(self, *, now: datetime) -> list[tuple[str, Booking]]:
+        return outbox.due(self.db.conn, now=now)
+
+    def message_sent(self, booking_id: int, kind: str) -> bool:
+        """Mark a message sent; False when it already was (another worker, or before a restart)."""
         with self._transaction() as conn:
             cursor = conn.execute(
-                "update booking_reminders set sent_at = ? where booking_id = ? and sent_at is null",
-                [_now(), booking_id],
+                "update booking_messages set sent_at = ? where booking_id = ? and kind = ? and sent_at is null",
+                [now_utc(), booking_id, kind],
             )
         return cursor.rowcount == 1
 
     # -- inside a transaction -----------------------------------------------------------------------
 
+    def _insert(self, conn: sqlite3.Connection, slot: Slot, person: tuple[str, ...]) -> int:
+        """A new booking of `person` (name, reading, phone, contact name, contact phone, booked by, key)."""
+        status, position = CONFIRMED, None
+        if self._seats_taken(conn, slot) >= slot.capacity:
+            status, position = WAITLISTED, self._next_position(conn, slot.id)
+        cursor = conn.execute(
+            "insert into bookings (slot_id, name, reading, phone, contact_name, contact_phone, booked_by,"
+            f" person_key, status, waitlist_position, created_at, updated_at) values ({placeholders(range(12))})",
+            [slot.id, *person, status, position, now_utc(), now_utc()],
+        )
+        booking_id = int(cursor.lastrowid or 0)
+        if status == CONFIRMED:
+            self._queue_reminder(conn, booking_id, slot.starts_at)
+        return booking_id
+
     def _open_slot(self, conn: sqlite3.Connection, slot_id: int) -> Slot:
-        row = conn.execute(f"{_SLOT_SELECT} where s.id = ?", [slot_id]).fetchone()
+        row = conn.execute(f"{SLOT_SELECT} where s.id = ?", [slot_id]).fetchone()
         if row is None:
             raise UnknownSlot(f"枠 {slot_id} はありません。")
         if row[7]:
             raise BookingError(f"枠 {slot_id} は中止になりました。")
-        return _slot(row)
+        return slot_of(row)
 
     def _slot_cancelled(self, conn: sqlite3.Connection, slot_id: int) -> bool:
         return bool(conn.execute("select cancelled from slots where id = ?", [slot_id]).fetchone()[0])
 
     def _seats_taken(self, conn: sqlite3.Connection, slot: Slot) -> int:
-        query = f"select count(*) from bookings where slot_id = ? and status in ({_SEATED})"
+        query = f"select count(*) from bookings where slot_id = ? and status in ({SEATED_SQL})"
         return int(conn.execute(query, [slot.id]).fetchone()[0])
 
     def _next_position(self, conn: sqlite3.Connection, slot_id: int) -> int:
@@ -310,7 +237,7 @@ class Bookings:
             same.append("(booked_by = ? and contact_name = '')")
             params.append(booked_by)
         row = conn.execute(
-            f"select id from bookings where slot_id = ? and status in ({_placeholders(ACTIVE)})"
+            f"select id from bookings where slot_id = ? and status in ({placeholders(ACTIVE)})"
             f" and ({' or '.join(same)}) order by id limit 1",
             [slot_id, *ACTIVE, *params],
         ).fetchone()
@@ -326,34 +253,14 @@ class Bookings:
             return None
         self._set_status(conn, row[0], CONFIRMED)
         starts_at = conn.execute("select starts_at from slots where id = ?", [slot_id]).fetchone()[0]
-        self._schedule_reminder(conn, row[0], starts_at)
+        outbox.queue(conn, row[0], outbox.PROMOTED, due_at=self.clock())
+        self._queue_reminder(conn, row[0], starts_at)
         return int(row[0])
 
     def _set_status(self, conn: sqlite3.Connection, booking_id: int, status: str) -> None:
-        conn.execute("update bookings set status = ?, updated_at = ? where id = ?", [status, _now(), booking_id])
+        conn.execute("update bookings set status = ?, updated_at = ? where id = ?", [status, now_utc(), booking_id])
         if status == CANCELLED:
-            conn.execute("delete from booking_reminders where booking_id = ? and sent_at is null", [booking_id])
+            outbox.forget_unsent(conn, booking_id)
 
-    def _schedule_reminder(self, conn: sqlite3.Connection, booking_id: int, starts_at: str) -> None:
-        day_before = datetime.fromisoformat(starts_at).date() - timedelta(days=1)
-        due = datetime.combine(day_before, self.reminder_at)
-        conn.execute(
-            "insert or ignore into booking_reminders (booking_id, due_at) values (?, ?)", [booking_id, local_iso(due)]
-        )
-
-    def _booking(self, conn: sqlite3.Connection, booking_id: int) -> Booking:
-        row = conn.execute(f"select {_BOOKING_COLUMNS} from bookings where id = ?", [booking_id]).fetchone()
-        if row is None:
-            raise UnknownBooking(f"予約 {booking_id} はありません。")
-        return Booking(*row)
-
-
-def _slot(row: Any) -> Slot:
-    id_, type_code, starts_at, minutes, venue_id, capacity, notes, cancelled, confirmed, waitlisted = row
-    return Slot(
-        id_, type_code, starts_at, minutes, venue_id, capacity, notes or "", bool(cancelled), confirmed, waitlisted
-    )
-
-
-def _placeholders(values: Any) -> str:
-    return ", ".join("?" for _ in values)
+    def _queue_reminder(self, conn: sqlite3.Connection, booking_id: int, starts_at: str) -> None:
+        outbox.queue_reminder(conn, booking_id, starts_at=starts_at, at=self.reminder_at, now=self.clock())
