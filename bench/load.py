@@ -17,6 +17,7 @@ from bot.stack import Stack
 from knowledge import open_database
 from knowledge.evaluation import load_questions
 
+from . import booking_chat
 from .common import E5, HOME, TEST_SET
 
 MODEL = HOME / "models" / "madoguchi.tar.gz"
@@ -123,6 +124,7 @@ class LoadResult:
     memory_mib: dict[str, float]
     startup_s: float
     whole_stack: dict[str, float]
+    booking_chat: dict[str, object]
     line: dict[str, float]
     line_half: dict[str, float]  # the same at 10 events/s
     cpu_ms_per_question: dict[str, float]
@@ -247,6 +249,7 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
         load = asyncio.run(sustained(stack, questions, seconds=seconds))
         after = rss_mib(list(stack.pids().values()))
         whole = whole_stack_accuracy(stack, home / "madoguchi.db")
+        booking = booking_chat.run(stack, home / "madoguchi.db")
         line = asyncio.run(line_webhooks(stack, platform, seconds=seconds))
         line_half = asyncio.run(line_webhooks(stack, platform, rate=10.0, seconds=seconds))
     platform.stop()
@@ -261,6 +264,7 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
         memory_mib={"idle": round(idle), "peak_under_load": load["peak_rss_mib"], "after_load": round(after)},
         startup_s=round(startup, 1),
         whole_stack=whole,
+        booking_chat=booking,
         line=line,
         line_half=line_half,
         cpu_ms_per_question=cpu,

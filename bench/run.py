@@ -101,7 +101,14 @@ def render(acc: dict, result: load.LoadResult, booked: dict, *, seconds: float, 
         f"- Resident memory of the whole stack (both process trees): {result.memory_mib['idle']} MiB idle, "
         f"{result.memory_mib['peak_under_load']} MiB peak under load, {result.memory_mib['after_load']} MiB after.",
         "",
-        "## Bookings (the store, no chat yet)",
+        "## Bookings",
+        "",
+        f"In the chat, over Rasa's REST channel: {result.booking_chat['residents']} residents each book a class "
+        f"(typed request, typed date, who, name, reading, phone, confirm) and open their bookings, one after another: "
+        f"{result.booking_chat['steps']} steps, {result.booking_chat['failed_steps']} failed; "
+        f"{result.booking_chat['confirmed']} confirmed and {result.booking_chat['waitlisted']} waitlisted on a 15-seat class; "
+        f"one step p50 {result.booking_chat['step_p50_ms']} ms, **p95 {result.booking_chat['step_p95_ms']} ms** "
+        f"(target ≤ 150 ms), max {result.booking_chat['step_max_ms']} ms.",
         "",
         f"{booked['attempts']} booking attempts at once from {booked['processes']} processes on one SQLite file, "
         f"for a 10-seat slot: {booked['confirmed']} confirmed, {booked['waitlisted']} waitlisted "

@@ -26,7 +26,7 @@ STATUS_JA = {
 
 
 def open_store(settings: Settings) -> Bookings:
-    return Bookings(open_database(settings.db_path))
+    return Bookings(open_database(settings.db_path), reminder_at=settings.reminder_at)
 
 
 @contextmanager
