@@ -118,6 +118,18 @@ def test_a_daughter_books_for_her_father_who_holds_the_booking_with_her_as_conta
 
 
 @pytest.mark.parametrize(
+    ("typed", "name"), [("さとう あやか", "さとう あやか"), ("山田です", "山田"), ("John Smith", "John Smith")]
+)
+def test_names_are_taken_as_typed_without_a_trailing_desu(form, typed, name):
+    chat = Conversation(form).start("/book_class", "book_class")
+    chat.say("/choose_slot", "choose_slot", slot_id="1").say("/choose_person", "choose_person", person="self")
+    chat.say(typed)
+    assert chat.state["booking_name"] == name and chat.asking == (
+        "booking_reading" if name == "山田" else "booking_phone"
+    )
+
+
+@pytest.mark.parametrize(
     ("typed", "slot_id"),
     [("11月29日", "2"), ("今度の日曜", "2"), ("29日でお願いします", "2")],
 )

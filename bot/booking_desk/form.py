@@ -55,7 +55,7 @@ _STOP = re.compile(
 )
 _KANA = re.compile(r"[ぁ-ゖァ-ヺー・\s]+")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z .'\-]*")
-_NOT_A_NAME = re.compile(r"\d|[?？!！@/#]|(ます|です|たい|ですか|か)$|予約|教室|申請")
+_NOT_A_NAME = re.compile(r"\d|[?？!！@/#]|(ます|たい|ですか|ますか)$|予約|教室|申請")
 
 
 @dataclass(frozen=True)
