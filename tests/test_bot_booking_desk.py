@@ -17,7 +17,9 @@ ME = "line:U" + "1" * 32
 @pytest.fixture
 def bookings(db):
     bookings = Bookings(db, clock=lambda: NOW)
-    venue = bookings.add_venue("中央公民館", address="中央1-1", access_notes="駅から歩いて5分")
+    venue = bookings.add_venue(
+        "中央公民館", address="中央1-1", access_notes="駅から歩いて5分", accessibility="車いす可"
+    )
     for day, capacity in ((27, 2), (29, 1)):  # Friday 27th, Sunday 29th
         bookings.add_slot("smartphone", starts_at=datetime(2026, 11, day, 10), minutes=90, venue_id=venue.id,
                           capacity=capacity)  # fmt: skip
@@ -87,6 +89,7 @@ def test_a_first_booking_asks_day_person_name_reading_phone_then_books_with_what
     assert (booking.name, booking.reading, booking.phone, booking.booked_by) == ("山田 花子", "ヤマダ ハナコ",
                                                                                  "09012345678", ME)  # fmt: skip
     assert "予約しました" in chat.said[-1] and "【持ち物】" in chat.said[-1] and "駅から歩いて5分" in chat.said[-1]
+    assert "【バリアフリー】車いす可" in chat.said[-1]
 
 
 def test_a_returning_resident_books_in_four_taps_from_the_menu(form, bookings):

@@ -169,11 +169,13 @@ class BookingForm:
         kind = self.bookings.session_type(slot.type_code)
         venue = self.bookings.venue(slot.venue_id)
         lines = [status_line(booking, words), "", *self._details(slot, words)]
+        if venue and venue.access_notes:
+            lines.append(words("access_label") + venue.access_notes)
+        if venue and venue.accessibility:
+            lines.append(words("accessibility_label") + venue.accessibility)
         if kind and kind.what_to_bring:
             lines.append(words("bring_label") + kind.what_to_bring)
         lines += ["", words("reminder_note"), words("how_to_cancel")] if booking.status == "confirmed" else []
-        if venue and venue.access_notes:
-            lines.insert(5, words("access_label") + venue.access_notes)
         return Reply("\n".join(lines), (words.button("my_bookings", "/my_bookings"),))
 
     # -- what comes next ---------------------------------------------------------------------------
