@@ -67,7 +67,7 @@ ATTRIBUTES: dict[str, Attribute] = {
     "topics": Attribute("topics", "受け取りたい分野", "Topics", True, _choices(
         ("childcare", "子育て", "Childcare"), ("health", "健康・介護", "Health and care"),
         ("disaster", "防災", "Disaster prevention"), ("tax", "税・保険", "Tax and insurance"),
-        ("digital", "デジタル・スマホ講習", "Digital and smartphone classes"), ("events", "イベント", "Events"),
+        ("digital", "デジタル・スマホ講習", "Smartphone classes"), ("events", "イベント", "Events"),
     )),
 }  # fmt: skip
 

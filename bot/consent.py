@@ -5,7 +5,8 @@ The wording here is what residents agree to; changing it means bumping `resident
 
 from __future__ import annotations
 
-from .replies import Button, Reply, format_as_of
+from .profile_desk import NIGHT, ProfileForm
+from .replies import Button, Reply
 from .residents import PUSH_CHANNELS, Residents, channel_of
 
 __all__ = ["ConsentDesk"]
@@ -23,9 +24,9 @@ _TEXT = {
         "【使いみち】お知らせを送る相手を選ぶためだけに使います。ほかの目的には使いません。\n"
         "【やめるとき】「配信停止」と送れば、いつでも止められます。\n\n"
         "同意して登録しますか？",
-        "agreed": "ありがとうございます。お知らせの受け取りを登録しました。\n止めたいときは「配信停止」と送ってください。",
+        "agreed": "ありがとうございます。お知らせの受け取りを登録しました。\n"
+        "お知らせを選んでお送りするため、いくつか質問します。ボタンで答えてください。",
         "declined": "わかりました。登録はしません。受け取りたくなったら「お知らせ設定」と送ってください。",
-        "status": "いまは、お知らせを受け取る設定です（{when}に登録）。\n止めたいときは「配信停止」を押してください。",
         "stopped": "お知らせの配信を停止しました。また受け取りたいときは「お知らせ設定」と送ってください。",
         "not_registered": "お知らせは登録されていません。受け取りたいときは「お知らせ設定」と送ってください。",
         "no_push": "お知らせはLINEでお送りしています。LINEで区・市の公式アカウントを友だち追加してください。",
@@ -48,9 +49,9 @@ _TEXT = {
         "[What for] Only to choose who receives which notice. Nothing else.\n"
         '[To stop] Send "stop notices" at any time.\n\n'
         "Do you agree and sign up?",
-        "agreed": 'Thank you. You will receive notices. To stop them, send "stop notices".',
+        "agreed": "Thank you. You will receive notices.\n"
+        "To choose the notices you receive, I will ask a few questions. Please answer with the buttons.",
         "declined": 'All right, you are not signed up. To sign up later, send "notice settings".',
-        "status": 'You receive notices (signed up on {when}). To stop them, tap "Stop notices".',
         "stopped": 'Notices are stopped. To receive them again, send "notice settings".',
         "not_registered": 'You are not signed up for notices. To sign up, send "notice settings".',
         "no_push": "We send notices on LINE. Please add the ward's or city's official LINE account.",
@@ -70,8 +71,9 @@ def _t(language: str) -> dict[str, str]:
 class ConsentDesk:
     """What the bot says and records when a resident arrives, signs up for notices, or stops them."""
 
-    def __init__(self, residents: Residents) -> None:
+    def __init__(self, residents: Residents, *, profile: ProfileForm | None = None) -> None:
         self.residents = residents
+        self.profile = profile or ProfileForm(residents)
 
     def welcome(self, address: str, *, language: str) -> Reply:
         """A new (or returning) follower: enrol the address and, unless they already agreed, offer notices."""
@@ -88,8 +90,7 @@ class ConsentDesk:
             return Reply(t["no_push"])
         resident = self.residents.get(address)
         if resident is not None and resident.consented and resident.consented_at:
-            when = format_as_of(resident.consented_at[:10], "en" if language == "en" else "ja")
-            return Reply(t["status"].format(when=when), (Button(t["stop"], "/notices_stop"),))
+            return self.profile.overview(address, language=language)
         return Reply(t["explain"], (Button(t["yes"], "/notice_consent"), Button(t["no"], "/notice_decline")))
 
     def agree(self, address: str, *, language: str) -> Reply:
@@ -97,6 +98,7 @@ class ConsentDesk:
         if channel_of(address) not in PUSH_CHANNELS:
             return Reply(t["no_push"])
         self.residents.consent(address)
+        self.residents.set_quiet_hours(address, *NIGHT)  # the default until the resident says otherwise
         return Reply(t["agreed"])
 
     def decline(self, address: str, *, language: str) -> Reply:

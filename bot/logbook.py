@@ -116,6 +116,14 @@ class Logbook:
             }
         )
 
+    def forget(self, sender: str) -> tuple[int, int]:
+        """Delete what was logged for `sender` (a resident erasing their data): (questions, feedback) deleted."""
+        pseudonym = self.pseudonym(sender)
+        with self.db.conn:
+            questions = self.db.execute("delete from questions where sender = ?", [pseudonym]).rowcount
+            feedback = self.db.execute("delete from feedback where sender = ?", [pseudonym]).rowcount
+        return questions, feedback
+
     def popular_faq_ids(self, *, limit: int = 5, days: int = 30) -> list[str]:
         """The entries answered most often lately, most asked first."""
         sql = (

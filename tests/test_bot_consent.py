@@ -40,7 +40,7 @@ def test_agreeing_records_the_wording_version_and_time(desk, residents):
     assert resident.consent_version == CONSENT_VERSION and resident.consented_at
     assert residents.reachable(LINE)
     assert "登録に" not in desk.settings(LINE, language="ja").text  # now it shows the status instead
-    assert [b.payload for b in desk.settings(LINE, language="ja").buttons] == ["/notices_stop"]
+    assert [b.payload for b in desk.settings(LINE, language="ja").buttons][-2:] == ["/notices_stop", "/erase_my_data"]
 
 
 def test_stopping_withdraws_consent(desk, residents):

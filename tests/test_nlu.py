@@ -19,7 +19,8 @@ NOT_ANSWERS = SMALL_TALK | {"follow", "notice_settings", "notice_consent", "noti
                             "book", "book_class", "book_support", "my_bookings", "choose_slot", "choose_day",
                             "choose_person", "booking_confirm", "booking_change", "booking_stop", "booking_skip",
                             "booking_same_phone", "cancel_booking", "cancel_booking_confirm", "move_booking",
-                            "move_booking_to"}  # fmt: skip
+                            "move_booking_to", "profile_choose", "profile_stop", "notice_change", "erase_my_data",
+                            "erase_my_data_confirm", "erase_my_data_cancel"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

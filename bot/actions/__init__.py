@@ -10,9 +10,13 @@ from rasa_sdk import Action
 from ..assistant import Assistant
 from ..booking_desk import BookingForm, MyBookings
 from ..consent import ConsentDesk
+from ..erasure import Erasure
+from ..profile_desk import ProfileForm
+from ._form import LinkedAction
 from .answer import ActionAnswerFaq, ActionHandoff
-from .booking import ActionBookingDone, booking_actions
+from .booking import booking_actions
 from .notices import consent_actions
+from .profile import profile_actions
 from .resident import ActionRecordFeedback, ActionSetMunicipality
 
 __all__ = ["ActionAnswerFaq", "ActionHandoff", "ActionRecordFeedback", "ActionSetMunicipality", "build_actions"]
@@ -24,10 +28,12 @@ def build_actions(
     consent: ConsentDesk,
     booking_form: BookingForm,
     my_bookings: MyBookings,
+    profile: ProfileForm,
+    erasure: Erasure,
     bookings_changed: Callable[[], None] = lambda: None,
     worker: Executor | None = None,
 ) -> list[Action]:
-    """Every custom action the domain names, wired to one assistant, consent desk and booking desk."""
+    """Every custom action the domain names, wired to one assistant and its desks."""
     actions: list[Action] = [
         ActionAnswerFaq(assistant, worker=worker),
         ActionHandoff(assistant, worker=worker),
@@ -35,9 +41,10 @@ def build_actions(
         ActionRecordFeedback(assistant, worker=worker),
         *consent_actions(consent, worker=worker),
         *booking_actions(booking_form, my_bookings, changed=bookings_changed, worker=worker),
+        *profile_actions(profile, erasure, worker=worker),
     ]
     by_name = {action.name(): action for action in actions}
     for action in actions:
-        if isinstance(action, ActionBookingDone):
+        if isinstance(action, LinkedAction):
             action.others = by_name  # a menu button tapped halfway through the form leads to one of these
     return actions

@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 
 from ..bookings import WAITLISTED, Booking, SessionType, Slot, Venue, japanese_when
-from ..replies import Button
+from ..replies import Button, Phrases
 
 __all__ = ["Words", "phone_display", "slot_card", "when_and_length"]
 
@@ -141,18 +141,10 @@ _WORDS = {
 }
 
 
-class Words:
-    """The desk's phrases in one language: `words("booked", id=12)`."""
+class Words(Phrases):
+    """The desk's phrases in one language."""
 
-    def __init__(self, language: str | None) -> None:
-        self.language = "en" if language == "en" else "ja"
-        self._table = _WORDS[self.language]
-
-    def __call__(self, key: str, **values: object) -> str:
-        return self._table[key].format(**values) if values else self._table[key]
-
-    def button(self, key: str, payload: str) -> Button:
-        return Button(self(key), payload)
+    TABLE = _WORDS
 
     def menu(self) -> tuple[Button, ...]:
         return (
