@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages madoguchi needs beyond Python, when they are missing.
 #   scripts/setup-system.sh        (as root; otherwise it says what to install and carries on)
-# Today: a Japanese font, to draw the LINE rich menu (`madoguchi line richmenu image`) and to test it.
+# Today: a Japanese font, to draw the LINE rich menu (`madoguchi line richmenu image`) and to test it, and
+# Chromium, which the staff console's browser tests drive headless (Playwright, never its own browsers).
 # Quiet when everything is present. A failed install as root stops `make setup`.
 set -euo pipefail
-packages=(fonts-ipafont-gothic)
+packages=(fonts-ipafont-gothic chromium)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
@@ -23,7 +24,7 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-  echo "madoguchi setup: missing Debian packages: ${missing[*]} (the LINE rich menu image and its tests need them)." >&2
+  echo "madoguchi setup: missing Debian packages: ${missing[*]} (the LINE rich menu image and the staff console's browser tests need them)." >&2
   echo "  Install them with: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
   echo "  (or run: sudo scripts/setup-system.sh). Carrying on without them." >&2
   exit 0
