@@ -33,11 +33,16 @@ from knowledge import (
 
 from .actions import build_actions
 from .assistant import Assistant
+from .attributes import load_areas
 from .booking_desk import BookingForm, MyBookings
 from .bookings import Bookings
 from .consent import ConsentDesk
+from .console.router import Refused, console_router, refused_page
 from .courier import Courier, Push
+from .erasure import Conversations, Erasure
 from .logbook import Logbook
+from .notices.wiring import notice_scheduler
+from .profile_desk import ProfileForm
 from .replies import Reply
 from .residents import Residents
 from .seen import SeenEvents
@@ -108,10 +113,17 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         on_blocked=lambda address: on_worker(residents.deactivate, address),
     )
     courier = Courier(bookings, push_via(outbound), run=on_worker)
+    notices = notice_scheduler(  # staff's notices to segments: multicast on LINE, chat by chat on Telegram
+        worker_db, settings, line_api=line.api if line else None, bot=telegram.bot if telegram else None, run=on_worker
+    )
     executor = ActionExecutor()
+    profile = ProfileForm(residents, areas=load_areas(settings.municipality, path=settings.areas_file))
+    erasure = Erasure(residents, logbook=assistant.logbook, conversations=Conversations(settings.tracker_db))
     actions = build_actions(
         assistant,
-        consent=ConsentDesk(residents),
+        consent=ConsentDesk(residents, profile=profile),
+        profile=profile,
+        erasure=erasure,
         booking_form=BookingForm(bookings, clock=bookings.clock),
         my_bookings=MyBookings(bookings, clock=bookings.clock),
         bookings_changed=courier.nudge,
@@ -126,8 +138,10 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
         await on_worker(assistant.searcher.search, "ウォームアップ")
         log.info("knowledge base ready: %d entries", (await on_worker(assistant.searcher.store.stats))["entries"])
         scheduler = asyncio.create_task(courier.forever())
+        notice_rounds = asyncio.create_task(notices.forever())
         yield
         scheduler.cancel()
+        notice_rounds.cancel()
         if telegram:
             await telegram.aclose()
         await rasa.aclose()
@@ -163,6 +177,8 @@ def create_app(settings: Settings | None = None, *, assistant: Assistant | None 
     app.include_router(webchat_router(rasa))
     app.include_router(line_router(line))
     app.include_router(telegram_router(telegram))
+    app.include_router(console_router(settings, db=worker_db, assistant=assistant, bookings=bookings, run=on_worker))
+    app.add_exception_handler(Refused, refused_page)  # its refusals as pages in Japanese
     app.state.outbound = outbound
     return app
 

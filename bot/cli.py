@@ -116,7 +116,11 @@ def ask(settings: Settings, text: str, sender: str, as_json: bool) -> None:
 from .bookings_cli import bookings  # noqa: E402
 from .kb_cli import kb  # noqa: E402
 from .line_cli import line  # noqa: E402
+from .notices_cli import notices  # noqa: E402
+from .residents_cli import residents  # noqa: E402
+from .segments_cli import segments  # noqa: E402
 from .slots_cli import slots  # noqa: E402
+from .staff_cli import staff  # noqa: E402
 from .telegram_cli import telegram  # noqa: E402
 from .venues_cli import venues  # noqa: E402
 
@@ -126,6 +130,10 @@ main.add_command(telegram)
 main.add_command(venues)
 main.add_command(slots)
 main.add_command(bookings)
+main.add_command(staff)
+main.add_command(residents)
+main.add_command(segments)
+main.add_command(notices)
 
 if __name__ == "__main__":
     sys.exit(main())

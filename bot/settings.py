@@ -43,6 +43,11 @@ class Settings:
     telegram_webhook_secret: str  # checked against X-Telegram-Bot-Api-Secret-Token
     telegram_api_base_url: str
     reminder_at: time  # booking reminders go out the day before the session at this time (Tokyo)
+    tracker_db: Path  # Rasa's conversation store (SQLite): erasing a resident's data deletes their conversation
+    areas_file: Path | None  # the areas residents choose from (bot/attributes.py); None: bot/data/areas.yml
+    notice_rate: float  # notice requests a second to LINE and Telegram (LINE allows 200 multicasts a second)
+    notice_timeout: float  # seconds for one notice request; a slower one is retried with its retry key
+    staff_test_addresses: tuple[str, ...]  # where `madoguchi notices test` sends ("line:U…", "tg:123")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -71,4 +76,11 @@ class Settings:
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org"),
             reminder_at=time.fromisoformat(env.get("MADOGUCHI_REMINDER_AT", "10:00").zfill(5)),
+            tracker_db=Path(env.get("MADOGUCHI_TRACKER_DB") or home / "tracker.db"),
+            areas_file=Path(env["MADOGUCHI_AREAS"]) if env.get("MADOGUCHI_AREAS") else None,
+            notice_rate=float(env.get("MADOGUCHI_NOTICE_RATE", "40")),
+            notice_timeout=float(env.get("MADOGUCHI_NOTICE_TIMEOUT", "20")),
+            staff_test_addresses=tuple(
+                a.strip() for a in env.get("MADOGUCHI_STAFF_TEST_ADDRESSES", "").split(",") if a.strip()
+            ),
         )

@@ -70,6 +70,28 @@ def fresh_telegram_platform():
     platform.stop()
 
 
+@pytest.fixture
+def fresh_line_platform():
+    """A fake LINE platform of the test's own (every request checked against the OpenAPI spec)."""
+    from tests.fakes.line_platform import FakeLinePlatform
+
+    platform = FakeLinePlatform().start()
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture
+async def line_api(fresh_line_platform):
+    """The real line-bot-sdk's async API, talking to `fresh_line_platform`."""
+    from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
+
+    from tests.fakes.line_platform import TOKEN
+
+    client = AsyncApiClient(Configuration(access_token=TOKEN, host=fresh_line_platform.url))
+    yield AsyncMessagingApi(client)
+    await client.close()
+
+
 # -- the whole stack, for end-to-end tests (one per test session) -----------------------------------
 
 

@@ -15,6 +15,7 @@ COMPOSITION_ROOTS = {
     "bot/cli.py",
     "bot/kb_cli.py",
     "bot/line_cli.py",
+    "bot/notices/wiring.py",
     "bot/stack.py",
     "bot/telegram_cli.py",
 }
