@@ -5,9 +5,11 @@ from __future__ import annotations
 import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, TypeVar
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -48,9 +50,23 @@ class Refused(HTTPException):
     """A console refusal (not logged in, wrong role, stale form): a page in Japanese where the app shows it."""
 
 
+def tokyo_time(iso: str | None) -> str:
+    """A stored UTC time as staff read it: `2026-11-23T09:05:00+00:00` → `2026-11-23 18:05`."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M")
+
+
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("bot.console", "templates"), autoescape=select_autoescape(default=True))
     env.globals["pages"] = PAGES
+    env.filters["tokyo"] = tokyo_time
     return env
 
 
