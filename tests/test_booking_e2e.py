@@ -15,21 +15,10 @@ import pytest
 from bot.bookings import CANCELLED, CONFIRMED, TOKYO, WAITLISTED, Bookings
 from knowledge import open_database
 from tests.fakes import line_webhook as hook
+from tests.rest_chat import say, text_of
 
 pytestmark = pytest.mark.e2e
 PUSH, REPLY = "/v2/bot/message/push", "/v2/bot/message/reply"
-
-
-def say(stack, sender: str, text: str) -> list[dict]:
-    response = httpx.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(r.get("text", "") for r in replies)
 
 
 def cards_of(replies: list[dict]) -> list[dict]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlite3
 import time
 
-import httpx
 import pytest
 
 from bot.logbook import Logbook
@@ -16,20 +15,9 @@ from bot.residents import Residents
 from bot.settings import Settings
 from knowledge import open_database
 from tests.fakes import line_webhook as hook
+from tests.rest_chat import say, text_of
 
 pytestmark = pytest.mark.e2e
-
-
-def say(stack, sender: str, text: str) -> list[dict]:
-    response = httpx.post(
-        f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(r.get("text", "") for r in replies)
 
 
 def buttons_of(replies: list[dict]) -> dict[str, str]:

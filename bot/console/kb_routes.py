@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from knowledge import STATUSES, Entry, normalize
-from knowledge.loader import parse_entry
+from knowledge.loader import CSV_COLUMNS, parse_entry
 
 from .accounts import Session
 from .evidence import Evidence
@@ -15,24 +15,7 @@ from .web import Console, Guard, Refused
 
 __all__ = ["entry_from_form", "kb_router"]
 
-FIELDS = (
-    "id",
-    "municipality",
-    "category",
-    "question",
-    "variants",
-    "answer",
-    "answer_easy",
-    "answer_en",
-    "status",
-    "as_of",
-    "source_file",
-    "source_lines",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "related",
-)
+FIELDS = tuple(column for column in CSV_COLUMNS if column != "retired")  # retiring has its own button
 
 
 def entry_from_form(form: dict[str, str]) -> Entry:
