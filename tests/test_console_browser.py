@@ -11,6 +11,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -19,6 +20,7 @@ import uvicorn
 import yaml
 
 from bot.assistant import Assistant
+from bot.bookings import session_days
 from bot.console import Accounts
 from bot.logbook import Logbook, QuestionRecord
 from knowledge import HashingEmbedder, KnowledgeStore, Searcher, open_database, read_seed_municipalities, read_sources
@@ -116,7 +118,8 @@ def test_staff_log_in_with_the_keyboard_alone(page):
     assert page.get_by_role("navigation", name="メニュー").get_by_role("link").count() == 7
     for path, name in (("/admin/kb", "kb"), ("/admin/kb/import", "kb-import"), ("/admin/unanswered", "unanswered"),
                        ("/admin/classes", "classes"), ("/admin/figures", "figures"), ("/admin/audit", "audit"),
-                       ("/admin/staff", "staff"), ("/admin/notices", "notices")):  # fmt: skip
+                       ("/admin/staff", "staff"), ("/admin/notices", "notices"),
+                       ("/admin/classes/venues", "venues")):  # fmt: skip
         page.goto(path)
         assert page.locator("h1").is_visible(), path
         shot(page, name)
@@ -163,6 +166,31 @@ def test_an_operator_adds_a_phone_booking(page, server):
     page.locator("#roster").get_by_role("button", name="出席").click()
     assert "出席" in page.locator("#roster tbody tr").first.inner_text()
     shot(page, "roster")
+
+
+def test_an_operator_adds_a_weekly_class_at_a_new_venue_and_calls_one_off(page):
+    first = date.today() + timedelta(days=14)
+    days, skipped = session_days(first, first + timedelta(days=14))  # what the page should add and skip
+    log_in(page, "operator")
+    page.get_by_label("種類").select_option(label="申請サポート")
+    page.get_by_label("定員（人）").fill("8")
+    page.get_by_role("radio", name="毎週（休日・年末年始は飛ばします）").check()
+    page.get_by_label("日付（毎週のときは最初の日）").fill(first.isoformat())
+    page.get_by_label("最後の日（毎週のときだけ）").fill((first + timedelta(days=14)).isoformat())
+    page.get_by_label("始まる時刻").fill("14:00")
+    page.get_by_label("会場を選ぶ").select_option(label="新しい会場（下に入れる）")
+    page.get_by_label("新しい会場の名前").fill("北公民館")
+    page.get_by_label("新しい会場の住所").fill("北2-3-4")
+    page.get_by_role("button", name="教室を追加する").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{len(days)} 回を追加しました")
+    if skipped:
+        expect(page.get_by_role("status")).to_contain_text("飛ばした日")
+    shot(page, "classes-added")
+    page.locator("#slots tr", has_text="北公民館").locator("a").last.click()
+    page.get_by_label("予約した方に中止をお知らせします").check()
+    page.get_by_role("button", name="この回を中止する").click()
+    expect(page.get_by_role("status")).to_contain_text("この回を中止しました")
+    shot(page, "class-cancelled")
 
 
 def test_an_operator_builds_a_segment_with_a_live_count_and_writes_a_notice(page):

@@ -27,6 +27,7 @@ ALLOWED = {
 EXAMPLES = {
     "entry_id": "national-konbini",
     "booking_id": "1",
+    "venue_id": "1",
     "notice_id": "1",
     "name": "per-day",
     "change": "attended",

@@ -74,14 +74,18 @@ class Calendar:
 
     # -- slots --------------------------------------------------------------------------------------
 
-    def add_slot(
-        self, type_code: str, *, starts_at: datetime, minutes: int, venue_id: int, capacity: int, notes: str = ""
-    ) -> Slot:
+    def check_slot(self, type_code: str, *, minutes: int, capacity: int) -> None:
+        """Refuse a slot `add_slot` would refuse (the venue aside), before anything else is written."""
         if capacity < 1 or minutes < 1:
             raise BookingError("定員と時間（分）は 1 以上にしてください。")
         if self.session_type(type_code) is None:
             known = ", ".join(t.code for t in self.session_types())
             raise BookingError(f"教室の種類「{type_code}」はありません（あるもの: {known}）。")
+
+    def add_slot(
+        self, type_code: str, *, starts_at: datetime, minutes: int, venue_id: int, capacity: int, notes: str = ""
+    ) -> Slot:
+        self.check_slot(type_code, minutes=minutes, capacity=capacity)
         if self.venue(venue_id) is None:
             raise BookingError(f"会場 {venue_id} はありません。")
         with self._transaction() as conn:

@@ -1,23 +1,24 @@
-"""教室: the calendar of sessions, each roster, bookings taken by phone, attendance and the roster as CSV."""
+"""教室: each session's roster, bookings taken by phone, attendance, seats, calling a session off, the roster as
+CSV. The calendar, adding sessions and the venues are in `classes_schedule`."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..booking_cli_common import STATUS_JA
-from ..bookings import ATTENDED, NO_SHOW, TOKYO, BookingError, japanese_when
+from ..bookings import ATTENDED, NO_SHOW, Booking, BookingError, japanese_when
 from ..bookings_cli import roster_csv
 from .accounts import Session
+from .classes_schedule import schedule_router
 from .web import Console, Guard, Refused
 
 __all__ = ["classes_router"]
 
 
 def classes_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/admin/classes", include_in_schema=False)
+    router = schedule_router(console)  # at /admin/classes; its /venues and /new come before /{slot_id}
     Staff = Annotated[Session, Depends(Guard(console, roles=frozenset({"operator"})))]
     bookings = console.bookings
 
@@ -26,24 +27,6 @@ def classes_router(console: Console) -> APIRouter:
             return await console.run(call), ""
         except BookingError as exc:
             return None, str(exc)
-
-    @router.get("")
-    async def calendar(request: Request, session: Staff, past: str = "") -> Response:
-        today = datetime.now(TOKYO).replace(hour=0, minute=0, second=0, microsecond=0)
-        since = today - timedelta(days=28) if past else today
-        slots = await console.run(lambda: bookings.slots(since=since, until=today + timedelta(days=120)))
-        venues = {v.id: v.name for v in await console.run(bookings.venues)}
-        types = {t.code: t.name for t in await console.run(bookings.session_types)}
-        return console.page(
-            "classes.html",
-            request=request,
-            session=session,
-            slots=slots,
-            venues=venues,
-            types=types,
-            when=japanese_when,
-            past=bool(past),
-        )
 
     async def roster_page(request: Request, *, session: Session, slot_id: int, **extra: Any) -> Response:
         slot, problem = await refused(lambda: bookings.slot(slot_id))
@@ -114,6 +97,72 @@ def classes_router(console: Console) -> APIRouter:
             after=result.to_dict(),
         )
         return RedirectResponse(f"/admin/classes/{before.slot_id}?done={change}", status_code=303)
+
+    @router.post("/{slot_id}/capacity")
+    async def capacity(
+        request: Request, session: Staff, slot_id: int, capacity: Annotated[str, Form()] = ""
+    ) -> Response:
+        before, problem = await refused(lambda: bookings.slot(slot_id))
+        if before is None:
+            raise Refused(404, problem)
+        seats = int(capacity) if capacity.strip().isdigit() else None
+        if seats is None:
+            promoted, problem = None, "定員は数字で入れてください。"
+        else:
+            promoted, problem = await refused(lambda: bookings.set_capacity(slot_id, seats))
+        if promoted is None:
+            return await told_page(request, session, slot_id, problem=problem)
+        after = await console.run(bookings.slot, slot_id)
+        changes = {**after.to_dict(), "promoted": [b.to_dict() for b in promoted]}
+        await console.record(
+            session, action="slot.capacity", target=f"slot:{slot_id}", before=before.to_dict(), after=changes
+        )
+        return await told_page(request, session, slot_id, done="capacity", told=promoted)
+
+    @router.post("/{slot_id}/cancel")
+    async def cancel_slot(
+        request: Request, session: Staff, slot_id: int, tell: Annotated[str, Form()] = ""
+    ) -> Response:
+        before, problem = await refused(lambda: bookings.slot(slot_id))
+        if before is None:
+            raise Refused(404, problem)
+        if tell != "1":
+            problem = "中止するときは「予約した方に中止をお知らせします」に印をつけてください。"
+            return await told_page(request, session, slot_id, problem=problem)
+        affected, problem = await refused(lambda: bookings.cancel_slot(slot_id))
+        if affected is None:
+            return await told_page(request, session, slot_id, problem=problem)
+        after = {"cancelled": True, "bookings": [b.to_dict() for b in affected]}
+        await console.record(
+            session, action="slot.cancel", target=f"slot:{slot_id}", before=before.to_dict(), after=after
+        )
+        return await told_page(request, session, slot_id, done="slot_cancelled", told=affected)
+
+    async def told_page(
+        request: Request,
+        session: Session,
+        slot_id: int,
+        *,
+        problem: str = "",
+        told: list[Booking] | None = None,
+        **extra: Any,
+    ) -> Response:
+        """The roster after a change to the session: who the app will tell, and whom staff should phone."""
+        people = told or []
+        by_chat = [b for b in people if b.booked_by]
+        by_phone = [b for b in people if not b.booked_by]
+        response = await roster_page(
+            request,
+            session=session,
+            slot_id=slot_id,
+            problem=problem,
+            told=people,
+            by_chat=by_chat,
+            by_phone=by_phone,
+            **extra,
+        )
+        response.status_code = 422 if problem else 200
+        return response
 
     @router.get("/{slot_id}/roster.csv")
     async def export(session: Staff, slot_id: int) -> Response:
