@@ -19,6 +19,7 @@ __all__ = [
     "CSV_COLUMNS",
     "RowError",
     "entries_to_csv",
+    "entry_to_row",
     "parse_csv",
     "parse_entry",
     "parse_yaml",
@@ -212,7 +213,8 @@ def _row_to_data(row: dict[str, str | None]) -> dict[str, Any]:
     }
 
 
-def _entry_to_row(entry: Entry) -> dict[str, str]:
+def entry_to_row(entry: Entry) -> dict[str, str]:
+    """An entry as one CSV row (the columns of `CSV_COLUMNS`), as staff edit it."""
     return {
         **entry.plain_fields(),
         "variants": "\n".join(entry.variants),
@@ -230,7 +232,7 @@ def entries_to_csv(entries: Iterable[Entry]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(_entry_to_row(e) for e in entries)
+    writer.writerows(entry_to_row(e) for e in entries)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
 
 from channels.line import LinePusher
 from channels.messages import Button, OutMessage
 from channels.outbound import Outbound, Outcome, PushError
-from tests.fakes.line_platform import TOKEN, FakeLinePlatform
 
 HELLO = [OutMessage("明日は スマホ教室 です。", (Button("予約の確認", "/my_bookings"),))]
 
@@ -95,17 +93,8 @@ async def test_inactive_addresses_and_unknown_channels_are_skipped_without_a_req
 
 
 @pytest.fixture
-def platform():
-    platform = FakeLinePlatform().start()
-    yield platform
-    platform.stop()
-
-
-@pytest.fixture
-async def line_api(platform):
-    client = AsyncApiClient(Configuration(access_token=TOKEN, host=platform.url))
-    yield AsyncMessagingApi(client)
-    await client.close()
+def platform(fresh_line_platform):  # `line_api` (conftest) talks to it
+    return fresh_line_platform
 
 
 async def test_line_push_sends_a_valid_request_with_a_retry_key(platform, line_api):

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from knowledge import STATUSES, Entry, normalize
-from knowledge.loader import CSV_COLUMNS, parse_entry
+from knowledge.loader import CSV_COLUMNS, entry_to_row, parse_entry
 
 from .accounts import Session
 from .evidence import Evidence
@@ -42,16 +42,9 @@ def entry_from_form(form: dict[str, str]) -> Entry:
 
 
 def _form_of(entry: Entry) -> dict[str, Any]:
-    return {
-        **entry.plain_fields(),
-        "variants": "\n".join(entry.variants),
-        "source_lines": ",".join(str(n) for n in entry.source_lines),
-        "contact_name": entry.contact.get("name", ""),
-        "contact_phone": entry.contact.get("phone", ""),
-        "contact_email": entry.contact.get("email", ""),
-        "related": " ".join(entry.related),
-        "published": not entry.retired,
-    }
+    row: dict[str, Any] = entry_to_row(entry)
+    row["published"] = not row.pop("retired")
+    return row
 
 
 def _matches(entry: Entry, words: list[str]) -> bool:
