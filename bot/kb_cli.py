@@ -142,3 +142,66 @@ def reload(settings: Settings) -> None:
     assistant = build_assistant(settings)
     assistant.searcher.refresh()
     click.echo(f"検索の索引を作り直しました（{len(assistant.searcher.store.entries())} 件）")
+
+
+_PLANS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@kb.command()
+@click.option(
+    "--plans",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="MADOGUCHI_PLANS",
+    default=_PLANS if _PLANS.is_dir() else None,
+    help="the folder of the plans the entries cite (default: shared/seeds beside the checkout)",
+)
+@click.option("--seed", is_flag=True, help="check the seed corpus (knowledge/data) instead of the live entries")
+@click.option("--lines", "show_lines", is_flag=True, help="also list every uncited line that states something")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def coverage(settings: Settings, plans: Path | None, seed: bool, show_lines: bool, as_json: bool) -> None:
+    """For each plan, the sections (and with --lines, the lines) that no entry cites."""
+    from knowledge.coverage import plan_coverage, read_exclusions
+    from knowledge.loader import seed_dir
+
+    if plans is None:
+        raise click.ClickException("計画のフォルダが見つかりません。--plans で指定してください。")
+    texts = {p.name: p.read_text(encoding="utf-8").splitlines() for p in sorted(plans.glob("*.txt"))}
+    entries = read_seed_entries() if seed else _store(settings).entries()
+    report = plan_coverage(texts, entries, exclusions=read_exclusions(seed_dir() / "uncited"))
+    if as_json:
+        echo_json([c.to_dict() for c in report])
+        return
+    for plan in report:
+        share = 1 - len(plan.uncited_lines) / plan.content_lines if plan.content_lines else 1.0
+        click.echo(
+            f"{plan.file}: 節 {plan.relevant} のうち引用あり {len(plan.cited)}、引用なし {len(plan.uncited)}"
+            f"（対象外 {len(plan.excluded)}）; 文の行 {plan.content_lines} のうち引用 {share:.0%}"
+        )
+        for section in plan.uncited:
+            click.echo(f"  {section.start}-{section.end}行  {section.heading}")
+        if show_lines:
+            for n in plan.uncited_lines:
+                click.echo(f"    {n}: {texts[plan.file][n - 1].strip()[:80]}")
+
+
+@kb.command()
+@click.option(
+    "--plans",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="MADOGUCHI_PLANS",
+    default=_PLANS if _PLANS.is_dir() else None,
+    help="the folder of the plans the entries cite",
+)
+def figures(plans: Path | None) -> None:
+    """Seed entries whose answer leaves out a figure of their source lines without saying why (`left_out`)."""
+    from knowledge.coverage import seed_figure_gaps
+    from knowledge.loader import seed_dir
+
+    if plans is None:
+        raise click.ClickException("計画のフォルダが見つかりません。--plans で指定してください。")
+    texts = {p.name: p.read_text(encoding="utf-8").splitlines() for p in sorted(plans.glob("*.txt"))}
+    gaps = seed_figure_gaps(texts, seed_dir())
+    for entry_id, missing in gaps.items():
+        click.echo(f"{entry_id}: {'、'.join(missing)}")
+    click.echo(f"数字の抜けている項目 {len(gaps)} 件")
