@@ -9,6 +9,7 @@ reason in `knowledge/data/uncited/<plan>.yaml`, so that what is left uncited is 
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,7 @@ def sections(lines: list[str]) -> list[Section]:
         starts.insert(0, 0)
     bounds = [*starts, len(lines)]
     found = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         body = lines[a:b]
         heading = lines[a].strip()[:_MAX_HEADING] if _is_heading(lines[a]) else "(冒頭)"
         found.append(Section(a + 1, b, heading, sum(_is_content(x) for x in body[1:] or body)))
