@@ -9,9 +9,9 @@ reason in `knowledge/data/uncited/<plan>.yaml`, so that what is left uncited is 
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
