@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality, is_english
 from knowledge.text import has_japanese, has_words, normalize
 
 from .logbook import Logbook, QuestionRecord
-from .replies import Button, Reply, answer_reply, choose_municipality_reply, faq_button, handoff_reply
+from .replies import (
+    Button,
+    Reply,
+    answer_reply,
+    booking_offer_reply,
+    choose_municipality_reply,
+    faq_button,
+    handoff_reply,
+    place_question_reply,
+)
+from .routing import SMALL_TALK, is_only_place, looks_like_booking, needs_place, shared_answer, strip_small_talk
+from .small_talk import small_talk_reply
 
 __all__ = ["Assistant", "Turn"]
 
@@ -53,6 +64,8 @@ class Turn:
     language: str
     faq_id: str = ""
     result: SearchResult | None = None
+    municipality: str | None = None  # where the resident lives, learned from this message
+    pending: str | None = None  # the question to answer once the resident says where they live
 
 
 class Assistant:
@@ -98,6 +111,82 @@ class Assistant:
         return preferred if preferred in ("en", "ja") else "ja"
 
     # -- turns -------------------------------------------------------------------------------------
+
+    def respond(
+        self,
+        text: str,
+        *,
+        intent: str,
+        sender: str,
+        channel: str,
+        municipality: str | None = None,
+        language: str | None = None,
+        faq_id: str | None = None,
+        place: str | None = None,
+        pending: str | None = None,
+    ) -> Turn:
+        """Route a free-text message by meaning: small talk and a bare place name only when nothing else is in it.
+
+        `intent` is what Rasa made of the message, `place` the municipality Rasa found in it, `pending` a question
+        waiting for the resident to say where they live.
+        """
+        lang = self.language_of(text, language)
+        rest = strip_small_talk(text) if intent in SMALL_TALK else text
+        if intent in SMALL_TALK and not has_words(rest):
+            return Turn(small_talk_reply(intent, language=lang), True, lang)
+        if (text.startswith("/") and intent == "choose_municipality") or is_only_place(
+            text, self.searcher.municipalities
+        ):
+            return self._place_chosen(place, text=text, language=language, pending=pending, sender=sender,
+                                      channel=channel)  # fmt: skip
+        if faq_id or text.startswith("/"):
+            return self.answer(text, sender=sender, channel=channel, municipality=municipality, language=language,
+                               faq_id=faq_id)  # fmt: skip
+        resident = municipality or self.default_municipality or None
+        result = self.searcher.search(rest[:MAX_QUERY], municipality=resident)
+        learned = result.named_municipality
+        if result.best is not None and result.answered:
+            if needs_place(result):
+                return self._ask_place(result, text=text, sender=sender, channel=channel, lang=lang)
+            turn = self._answered(result.best.entry, text=text, sender=sender, channel=channel, resident=resident,
+                                  lang=lang, result=result)  # fmt: skip
+            return replace(turn, municipality=learned)
+        if intent in SMALL_TALK:
+            return Turn(small_talk_reply(intent, language=lang), True, lang)
+        if intent == "choose_municipality" and not learned:
+            return self._place_chosen(place, text=text, language=language, pending=pending, sender=sender,
+                                      channel=channel)  # fmt: skip
+        if looks_like_booking(rest):
+            self._log(text, sender, channel, lang, resident, "booking_offered", "", 0.0, result)
+            return Turn(booking_offer_reply(language=lang), False, lang, result=result)
+        turn = self._handed_off(result, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
+        return replace(turn, municipality=learned)
+
+    def _place_chosen(
+        self, place: str | None, *, text: str, language: str | None, pending: str | None, sender: str, channel: str
+    ) -> Turn:
+        code, reply = self.choose_municipality(place, text=text, language=language)
+        lang = self.language_of(text, language)
+        if code is None or not pending:
+            return Turn(reply, code is not None, lang, municipality=code)
+        later = self.respond(pending, intent="ask_question", sender=sender, channel=channel, municipality=code,
+                             language=lang)  # fmt: skip
+        first = reply.text.split("。")[0] + "。" if lang != "en" else reply.text.split(".")[0] + "."
+        return replace(later, reply=Reply(f"{first}\n\n{later.reply.text}", later.reply.buttons, later.reply.custom),
+                       municipality=code, pending=None)  # fmt: skip
+
+    def _ask_place(self, result: SearchResult, *, text: str, sender: str, channel: str, lang: str) -> Turn:
+        """The answer differs by municipality and none is known: what holds everywhere, then which one."""
+        everywhere = shared_answer(result)
+        shared = (
+            answer_reply(everywhere, language=lang, source_title=self._source_title(everywhere, lang), home=None)
+            if everywhere
+            else None
+        )
+        reply = place_question_reply(self.searcher.municipalities, language=lang, shared=shared)
+        self._log(text, sender, channel, lang, None, "asked_municipality", "", result.best.score if result.best else 0.0,
+                  result)  # fmt: skip
+        return Turn(reply, False, lang, everywhere.id if everywhere else "", result, pending=text[:500])
 
     def answer(
         self,

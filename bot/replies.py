@@ -19,10 +19,12 @@ __all__ = [
     "Phrases",
     "Reply",
     "answer_reply",
+    "booking_offer_reply",
     "choose_municipality_reply",
     "faq_button",
     "format_as_of",
     "handoff_reply",
+    "place_question_reply",
 ]
 
 Language = str  # "ja", "en" or "easy"
@@ -198,17 +200,44 @@ def handoff_reply(
         lines = [first, "", f"Counter: {home.counter or home.name}"]
         if home.phone:
             lines.append(f"Phone: {home.phone} ({home.name_en or home.name} main number)")
-        lines += [
-            "",
-            "At the counter, staff can help you fill in applications (application support). "
-            "Booking this help in the chat is coming soon.",
-        ]
+        lines += ["", "Staff can also help you with an application in person (application support): book it here."]
     else:
         lines = [first, "", f"【窓口】{home.counter or home.name}"]
         if home.phone:
             lines.append(f"【電話】{home.phone}（{home.name} 代表）")
-        lines += ["", "窓口では、職員が申請のお手伝い（申請サポート）をします。このチャットからの予約は準備中です。"]
-    return Reply("\n".join(lines))
+        lines += ["", "職員が申請をお手伝いする「申請サポート」も、このチャットから予約できます。"]
+    return Reply(
+        "\n".join(lines), (Button("Book application support" if en else "申請サポートを予約", "/book_support"),)
+    )
+
+
+def booking_offer_reply(*, language: Language) -> Reply:
+    """A request to book that the assistant could not place: which booking, as buttons."""
+    en = language == "en"
+    text = "What would you like to book?" if en else "ご予約ですね。どちらを予約しますか。"
+    return Reply(
+        text,
+        (
+            Button("Smartphone class" if en else "スマホ教室", "/book_class"),
+            Button("Application support" if en else "申請サポート", "/book_support"),
+            Button("Check my bookings" if en else "予約の確認・変更", "/my_bookings"),
+        ),
+    )
+
+
+def place_question_reply(
+    municipalities: list[Municipality], *, language: Language, shared: Reply | None = None
+) -> Reply:
+    """The answer depends on the municipality: what holds everywhere (if anything), then which one, as buttons."""
+    en = language == "en"
+    ask = (
+        "The answer depends on the city or ward you live in. Which one is it?"
+        if en
+        else "お住まいの区・市によって、ご案内がちがいます。どちらにお住まいですか。"
+    )
+    if shared is not None:
+        ask = f"{shared.text}\n\n{ask}"
+    return choose_municipality_reply(municipalities, language=language, prompt=ask)
 
 
 def choose_municipality_reply(municipalities: list[Municipality], *, language: Language, prompt: str = "") -> Reply:

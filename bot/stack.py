@@ -34,6 +34,7 @@ class Stack:
     model: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
     rasa_bin: Path = ROOT / ".venv-rasa" / "bin" / "rasa"
+    enable_api: bool = False  # Rasa's HTTP API (conversation trackers): for tests and benchmarks on loopback only
     _procs: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
     # Rasa calls the app's action endpoint with this token; one is made up when none is configured.
     action_token: str = field(default_factory=lambda: os.environ.get("MADOGUCHI_ACTION_TOKEN") or secrets.token_hex(16))
@@ -113,6 +114,7 @@ class Stack:
                 str(endpoints),
                 "--credentials",
                 str(ROOT / "credentials.yml"),
+                *(["--enable-api"] if self.enable_api else []),
             ],
         )
         try:

@@ -47,6 +47,7 @@ class SearchResult:
     named_municipality: str | None  # the one the question itself names, if any
     language: str  # "ja" or "en"
     missing: frozenset[str] = frozenset()  # facts the question asks for that the best entry does not give
+    threshold: float = 0.0  # the score a hit needs to be answered with
 
     @property
     def best(self) -> Hit | None:
@@ -189,7 +190,7 @@ class Searcher:
         ]
         missing = missing_facts(query, hits[0].entry) if hits else set()
         answered = bool(hits) and hits[0].score >= threshold and not missing
-        return SearchResult(text, hits, answered, target, named, language, frozenset(missing))
+        return SearchResult(text, hits, answered, target, named, language, frozenset(missing), threshold)
 
     def _channel_scores(self, query: str, mode: Mode) -> tuple[np.ndarray, np.ndarray]:
         assert self._index is not None and self._reading_index and self._surface_index

@@ -131,5 +131,5 @@ def stack(tmp_path_factory, line_platform, telegram_platform):
         pytest.fail("run `make setup train` first: the Rasa model or the e5 folder is missing")
     home = tmp_path_factory.mktemp("home")
     env = seeded_home(home, e5=e5, line=line_platform, telegram=telegram_platform)
-    with Stack(home, app_port=free_port(), rasa_port=free_port(), model=model, env=env) as stack:
+    with Stack(home, app_port=free_port(), rasa_port=free_port(), model=model, env=env, enable_api=True) as stack:
         yield stack

@@ -41,7 +41,7 @@ def test_action_endpoint_answers_from_the_knowledge_base(client, action_call):
 
 def test_action_endpoint_sets_the_municipality_from_an_entity(client, action_call):
     call = copy.deepcopy(action_call)
-    call["next_action"] = "action_set_municipality"
+    call["next_action"] = "action_answer_faq"
     call["tracker"]["latest_message"].update(
         text="足立区です", entities=[{"entity": "municipality", "value": "131211", "start": 0, "end": 3}]
     )

@@ -17,9 +17,9 @@ from .answer import ActionAnswerFaq, ActionHandoff
 from .booking import booking_actions
 from .notices import consent_actions
 from .profile import profile_actions
-from .resident import ActionRecordFeedback, ActionSetMunicipality
+from .resident import ActionRecordFeedback
 
-__all__ = ["ActionAnswerFaq", "ActionHandoff", "ActionRecordFeedback", "ActionSetMunicipality", "build_actions"]
+__all__ = ["ActionAnswerFaq", "ActionHandoff", "ActionRecordFeedback", "build_actions"]
 
 
 def build_actions(
@@ -37,7 +37,6 @@ def build_actions(
     actions: list[Action] = [
         ActionAnswerFaq(assistant, worker=worker),
         ActionHandoff(assistant, worker=worker),
-        ActionSetMunicipality(assistant, worker=worker),
         ActionRecordFeedback(assistant, worker=worker),
         *consent_actions(consent, worker=worker),
         *booking_actions(booking_form, my_bookings, changed=bookings_changed, worker=worker),

@@ -12,6 +12,8 @@ from ._tracker import changed_slots, channel_of, entity, language_of, send, text
 
 
 class ActionAnswerFaq(AssistantAction):
+    """Every free-text message that is not a form answer: routed by meaning (`Assistant.respond`)."""
+
     def name(self) -> str:
         return "action_answer_faq"
 
@@ -19,15 +21,17 @@ class ActionAnswerFaq(AssistantAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text = text_of(tracker)
-        faq_id = entity(tracker, "faq_id")
         turn = await self.call(
-            self.assistant.answer,
+            self.assistant.respond,
             text,
+            intent=str((tracker.latest_message.get("intent") or {}).get("name") or "nlu_fallback"),
             sender=tracker.sender_id,
             channel=channel_of(tracker),
             municipality=tracker.get_slot("municipality"),
             language=language_of(tracker),
-            faq_id=faq_id,
+            faq_id=entity(tracker, "faq_id"),
+            place=entity(tracker, "municipality"),
+            pending=tracker.get_slot("pending_question"),
         )
         send(dispatcher, turn.reply)
         question = text
@@ -43,6 +47,8 @@ class ActionAnswerFaq(AssistantAction):
             last_question=question[:500],
             faq_id=None,
             language=turn.language,
+            municipality=turn.municipality or tracker.get_slot("municipality"),
+            pending_question=turn.pending,
         )
 
 

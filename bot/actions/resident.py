@@ -1,4 +1,4 @@
-"""Where the resident lives, and what they thought of an answer."""
+"""What the resident thought of an answer."""
 
 from __future__ import annotations
 
@@ -9,26 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from ._base import AssistantAction
-from ._tracker import entity, language_of, send, text_of
+from ._tracker import language_of, send, text_of
 
 _HELPFUL = {"affirm": True, "deny": False}
-
-
-class ActionSetMunicipality(AssistantAction):
-    def name(self) -> str:
-        return "action_set_municipality"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        code, reply = await self.call(
-            self.assistant.choose_municipality,
-            entity(tracker, "municipality"),
-            text=text_of(tracker),
-            language=language_of(tracker),
-        )
-        send(dispatcher, reply)
-        return [SlotSet("municipality", code or tracker.get_slot("municipality"))]
 
 
 class ActionRecordFeedback(AssistantAction):

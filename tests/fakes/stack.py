@@ -13,7 +13,7 @@ from .telegram_updates import SECRET as TELEGRAM_SECRET
 
 
 def seeded_home(
-    home: Path, *, e5: Path, line: FakeLinePlatform, telegram: FakeTelegramPlatform | None = None
+    home: Path, *, e5: Path, line: FakeLinePlatform | None = None, telegram: FakeTelegramPlatform | None = None
 ) -> dict[str, str]:
     """Import the seed corpus into `home`'s database; return the environment for `bot.stack.Stack`."""
     store = KnowledgeStore(open_database(home / "madoguchi.db"))
@@ -22,9 +22,11 @@ def seeded_home(
     return {
         "MADOGUCHI_EMBEDDING_MODEL": str(e5),
         "MADOGUCHI_DB": str(home / "madoguchi.db"),
-        "LINE_CHANNEL_SECRET": SECRET,
-        "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
-        "LINE_API_BASE_URL": line.url,
+        **(
+            {"LINE_CHANNEL_SECRET": SECRET, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "LINE_API_BASE_URL": line.url}
+            if line
+            else {}
+        ),
         **(_telegram_env(telegram) if telegram else {}),
     }
 
