@@ -14,7 +14,7 @@ from knowledge.evaluation import Report, evaluate, load_questions
 
 from .common import DEV_SET, TEST_SET, searcher
 
-MODES = ("dense", "lexical", "hybrid")
+MODES = ("dense", "lexical", "hybrid", "learned")
 
 
 def run(path=TEST_SET, config: SearchConfig | None = None) -> dict[str, Report]:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import statistics
 import time
@@ -14,7 +13,6 @@ from typing import Any
 import httpx
 
 from bot.stack import Stack
-from knowledge import open_database
 from knowledge.evaluation import load_questions
 
 from . import booking_chat
@@ -123,47 +121,20 @@ class LoadResult:
     sustained: dict[str, float]
     memory_mib: dict[str, float]
     startup_s: float
-    whole_stack: dict[str, float]
+    whole_stack: dict[str, Any]
     booking_chat: dict[str, object]
     line: dict[str, float]
     line_half: dict[str, float]  # the same at 10 events/s
     cpu_ms_per_question: dict[str, float]
 
 
-def whole_stack_accuracy(stack: Stack, db_path: Path) -> dict[str, float]:
-    """The test set through Rasa and the app: what residents get, small-talk intents included.
+def whole_stack_accuracy(stack: Stack, db_path: Path) -> dict[str, Any]:
+    """Every question set and the routing set through Rasa and the app (bench/chat_eval.py)."""
+    from .chat_eval import SETS, ChatReport, run_all
 
-    A question counts as answered when the app's question log shows an answer for it; a question that Rasa
-    handled as out of scope or small talk never reaches the log and counts as handed off.
-    """
-    db = open_database(db_path)
-    questions = load_questions(TEST_SET)
-    correct = {"answerable": 0, "unanswerable": 0}
-    totals = {"answerable": 0, "unanswerable": 0}
-    with httpx.Client(timeout=30) as client:
-        for i, q in enumerate(questions):
-            sender = f"acc-{i}"
-            if q.municipality:
-                payload = "/choose_municipality" + json.dumps({"municipality": q.municipality})
-                client.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": payload})
-            last = db.execute("select coalesce(max(id), 0) from questions").fetchone()[0]
-            client.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": q.q})
-            row = db.execute(
-                "select outcome, faq_id from questions where id > ? order by id limit 1", [last]
-            ).fetchone()
-            answered = row is not None and row[0] == "answered"
-            kind = "answerable" if q.answerable else "unanswerable"
-            totals[kind] += 1
-            if q.answerable:
-                correct[kind] += answered and row[1] in q.expect
-            else:
-                correct[kind] += not answered
-    return {
-        "top1": round(correct["answerable"] / totals["answerable"], 3),
-        "handoff": round(correct["unanswerable"] / totals["unanswerable"], 3),
-        "answerable": totals["answerable"],
-        "unanswerable": totals["unanswerable"],
-    }
+    sets = tuple(name for name in ("plans", "own") if SETS[name].exists())
+    results = run_all(stack, db_path, sets=sets)
+    return {k: v.summary() if isinstance(v, ChatReport) else v for k, v in results.items()}
 
 
 def _is_faq_answer(replies: list[dict]) -> bool:
@@ -234,7 +205,7 @@ def run(home: Path, *, seconds: float = 60.0) -> LoadResult:
 
     platform = FakeLinePlatform(check_later=True).start()
     env = seeded_home(home, e5=E5, line=platform)
-    stack = Stack(home, app_port=8777, rasa_port=5777, model=MODEL, env=env)
+    stack = Stack(home, app_port=8777, rasa_port=5777, model=MODEL, env=env, enable_api=True)
     started = time.perf_counter()
     with stack:
         startup = time.perf_counter() - started

@@ -49,6 +49,33 @@ def _row(summary: dict) -> str:
     )
 
 
+def render_chat(whole: dict) -> list[str]:
+    """The question sets and the routing set as residents send them, over Rasa's REST channel."""
+    names = {"plans": "the plans set (`tests/data/questions_plans.yaml`, second author)",
+             "own": "the own test set (`tests/data/questions.yaml`)"}  # fmt: skip
+    lines = ["## Answers over Rasa's REST channel", "",
+             "Real `rasa run` and the real app; each question in a fresh conversation (`bench/chat_eval.py`). Where the "
+             "bot asks which municipality first, the benchmark taps it and judges the answer that follows.", ""]  # fmt: skip
+    for name, label in names.items():
+        if name not in whole:
+            continue
+        r = whole[name]
+        kinds = ", ".join(f"{k} {v:.2f}" for k, v in r["by_kind"].items())
+        lines += [
+            f"- {label}: answered and correct **{r['top1']:.3f}** of {r['answerable']} answerable; handed off "
+            f"**{r['handoff']:.3f}** of {r['handoff_items']} that must be"
+            + (f"; booking started {r['booking']:.3f} of {r['booking_items']}" if r["booking_items"] else "")
+            + f"; asked where the resident lives first {r['asked_municipality_first']} times. By kind: {kinds}.",
+        ]
+    if "routing" in whole:
+        r = whole["routing"]
+        lines.append(
+            f"- Routing set (`tests/data/routing.yaml`): **{r['misroutes']} misroutes** of {r['messages']} messages."
+        )
+        lines += [f"  - {f['text']} → {f['got']} (expected {f['expect']})" for f in r["failures"][:20]]
+    return [*lines, ""]
+
+
 def render_notices(sent: dict) -> list[str]:
     big = sent["runs"][-1]
     memory = ", ".join(f"{r['recipients'] // 1000}k: {r['peak_rss_mib']} MiB" for r in sent["runs"])
@@ -88,18 +115,21 @@ def render(
         f"{acc['hybrid']['answerable']} answerable questions and {acc['hybrid']['unanswerable']} that must be handed off "
         "(out of scope, unanswerable, and near-misses that ask for a fact no entry gives). The thresholds were "
         "calibrated on the separate dev set (`python -m bench.calibrate`), never on this one.",
-        f"Settings: lexical weight {config.lexical_weight}, threshold {config.threshold} (fused), "
-        f"{config.threshold_dense} (dense, for questions without Japanese).",
+        f"Settings: Japanese `dense + {config.lexical_weight} × lexical + {config.answer_weight} × dense to the answer` "
+        f"≥ {config.threshold}; English `dense + {config.answer_weight_en} × dense to the English answer + "
+        f"{config.english_weight} × English words` ≥ {config.threshold_en}. `learned` is the logistic fusion learned "
+        "from the corpus itself (`python -m bench.fusion`), kept for comparison.",
         "",
         "`top-1` = answered, with an acceptable entry; `retrieval` = the best hit is acceptable, ignoring the threshold;",
         "`handoff` = share of the must-hand-off questions that were handed off. Search only (no Rasa).",
         "",
         "| mode | top-1 | retrieval top-1 | retrieval top-3 | handoff |",
         "|---|---|---|---|---|",
-        *(_row(acc[m]) for m in ("dense", "lexical", "hybrid")),
+        *(_row(acc[m]) for m in ("dense", "lexical", "hybrid", "learned")),
         "",
         "Hybrid, correct share by kind of question: " + ", ".join(f"{k} {v:.2f}" for k, v in kinds.items()) + ".",
         "",
+        *render_chat(result.whole_stack),
         "## Whole stack over Rasa's REST channel",
         "",
         f"Real `rasa run` and the real app, started by the benchmark (ready in {result.startup_s} s).",
@@ -109,9 +139,6 @@ def render(
         f"- Sustained {result.sustained['requests']} questions at 20/s for {seconds:.0f} s: "
         f"{result.sustained['achieved_per_s']}/s achieved, {result.sustained['errors']} errors, "
         f"p50 {result.sustained['p50_ms']} ms, p95 {result.sustained['p95_ms']} ms, p99 {result.sustained['p99_ms']} ms.",
-        f"- The test set through Rasa and the app (Rasa's out-of-scope and small-talk intents included): "
-        f"top-1 {result.whole_stack['top1']:.3f} of {result.whole_stack['answerable']} answerable, "
-        f"handoff {result.whole_stack['handoff']:.3f} of {result.whole_stack['unanswerable']} others.",
         f"- LINE: {result.line['events']} signed webhooks at 20/s for {seconds:.0f} s to the real app, replies at the "
         f"fake LINE platform (every request checked against the OpenAPI spec): {result.line['webhook_errors']} webhook "
         f"errors, {result.line['replies']} replies, {result.line['invalid_requests_at_line']} invalid requests; "

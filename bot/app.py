@@ -30,6 +30,7 @@ from knowledge import (
     open_database,
     read_sources,
 )
+from knowledge.search import HASHING_CONFIG
 
 from .actions import build_actions
 from .assistant import Assistant
@@ -58,12 +59,13 @@ OnWorker = Callable[..., Awaitable[Any]]
 def build_assistant(settings: Settings) -> Assistant:
     db = open_database(settings.db_path)
     store = KnowledgeStore(db)
+    hashing = settings.embedding_model == "hashing"
     embedder = (
         HashingEmbedder()
-        if settings.embedding_model == "hashing"
+        if hashing
         else SentenceTransformerEmbedder(settings.embedding_model, threads=settings.torch_threads)
     )
-    searcher = Searcher(store, embedder=embedder)
+    searcher = Searcher(store, embedder=embedder, config=HASHING_CONFIG if hashing else None)
     logbook = Logbook(db, secret_key=settings.secret_key)
     return Assistant(
         searcher=searcher, logbook=logbook, sources=read_sources(), default_municipality=settings.municipality

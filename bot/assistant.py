@@ -19,34 +19,11 @@ from .replies import (
     place_question_reply,
 )
 from .routing import SMALL_TALK, is_only_place, looks_like_booking, needs_place, shared_answer, strip_small_talk
-from .small_talk import small_talk_reply
+from .small_talk import LANGUAGE_CHOSEN, LANGUAGE_WORDS, MENU_WORDS, NO_WORDS, small_talk_reply
 
 __all__ = ["Assistant", "Turn"]
 
 MAX_QUERY = 1000  # characters searched; longer messages are cut (the log keeps more)
-MENU_WORDS = {
-    "よくある質問",
-    "よくある質問を見たい",
-    "よくある質問を見る",
-    "faq",
-    "common questions",
-    "menu",
-    "メニュー",
-}
-# a resident's choice of language, typed or tapped
-LANGUAGE_WORDS = {
-    "やさしい日本語": "easy", "やさしいにほんご": "easy", "easy japanese": "easy",
-    "english": "en", "英語": "en", "日本語": "ja", "にほんご": "ja",
-}  # fmt: skip
-LANGUAGE_CHOSEN = {
-    "easy": "わかりました。これから、やさしい にほんご で こたえます。",
-    "en": "OK. I will answer in English. Ask me anything about city procedures.",
-    "ja": "わかりました。日本語でお答えします。",
-}
-NO_WORDS = (
-    "ご質問を文字で送ってください（例：「コンビニで住民票はとれますか」）。よくあるご質問はこちらです。",
-    'Please type your question in words (for example: "Can I get a residence certificate at a convenience store?").',
-)
 # shown under 「よくある質問」 until the question log knows better
 DEFAULT_MENU = (
     "national-konbini-kofu-hours",

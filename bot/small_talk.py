@@ -1,10 +1,34 @@
-"""What the assistant says to a message that is nothing but small talk, in the resident's language."""
+"""Messages that are not questions: small talk, the menu words, a choice of language, and the replies to them."""
 
 from __future__ import annotations
 
 from .replies import Button, Reply
 
-__all__ = ["small_talk_reply"]
+__all__ = ["LANGUAGE_CHOSEN", "LANGUAGE_WORDS", "MENU_WORDS", "NO_WORDS", "small_talk_reply"]
+
+MENU_WORDS = {
+    "よくある質問",
+    "よくある質問を見たい",
+    "よくある質問を見る",
+    "faq",
+    "common questions",
+    "menu",
+    "メニュー",
+}
+# a resident's choice of language, typed or tapped
+LANGUAGE_WORDS = {
+    "やさしい日本語": "easy", "やさしいにほんご": "easy", "easy japanese": "easy",
+    "english": "en", "英語": "en", "日本語": "ja", "にほんご": "ja",
+}  # fmt: skip
+LANGUAGE_CHOSEN = {
+    "easy": "わかりました。これから、やさしい にほんご で こたえます。",
+    "en": "OK. I will answer in English. Ask me anything about city procedures.",
+    "ja": "わかりました。日本語でお答えします。",
+}
+NO_WORDS = (
+    "ご質問を文字で送ってください（例：「コンビニで住民票はとれますか」）。よくあるご質問はこちらです。",
+    'Please type your question in words (for example: "Can I get a residence certificate at a convenience store?").',
+)
 
 _TEXTS: dict[str, tuple[str, str]] = {
     "greet": (

@@ -16,7 +16,13 @@ __all__ = ["FACTS", "asked_facts", "missing_facts"]
 # fact: (what a question asking for it looks like, what an answer holding it looks like)
 FACTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "fee": (
-        re.compile(r"いくら|何円|料金|手数料|費用|値段|お金.{0,4}(かか|いる|要る)|how much|\bfees?\b|\bcost", re.I),
+        # the amount is asked (「手数料はいくら」, "what is the fee"), not the way to pay it (「手数料をカードで払える？」)
+        re.compile(
+            r"いくら|何円|(料金|手数料|費用|値段|利用料|使用料)(は|って|が(かか|必要|いる|知り))|"
+            r"(料金|手数料|費用)$|お金.{0,4}(かか|いる|要る)|how much|what (is|are) the (fees?|costs?|charges?)|"
+            r"\bcosts? (of|for)\b|\bis (it|there a) (free|fee|charge)",
+            re.I,
+        ),
         re.compile(r"\d[\d,]*\s*円|無料|かかりません|¥|\byen\b|\bfree\b", re.I),
     ),
     "time": (

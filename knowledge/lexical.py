@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,10 +31,11 @@ def char_ngrams(text: str, *, n_min: int = 1, n_max: int = 3) -> Counter[str]:
 class LexicalIndex:
     """TF-IDF (sublinear tf, smoothed idf, L2-normalised) over a fixed list of documents."""
 
-    def __init__(self, documents: Sequence[str]) -> None:
+    def __init__(self, documents: Sequence[str], *, analyzer: Callable[[str], Counter[str]] = char_ngrams) -> None:
         from scipy.sparse import csr_matrix  # only when an index is built, not at import
 
-        counts = [char_ngrams(d) for d in documents]
+        self._analyzer = analyzer
+        counts = [analyzer(d) for d in documents]
         df: Counter[str] = Counter()
         for c in counts:
             df.update(c.keys())
@@ -59,7 +60,7 @@ class LexicalIndex:
 
     def scores(self, query: str) -> np.ndarray:
         """Cosine similarity of the query to every document, in document order."""
-        columns, weights = self._weights(char_ngrams(query))
+        columns, weights = self._weights(self._analyzer(query))
         if not columns:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(np.asarray(weights, dtype=np.float32) @ self._by_gram[columns]).ravel()

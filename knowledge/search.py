@@ -1,4 +1,5 @@
-"""Hybrid search: dense (e5) plus lexical (readings and surface n-grams), fused, with a threshold.
+"""Hybrid search: dense (e5, to the ways of asking and to the answer) plus lexical (readings, surface n-grams,
+English words), fused, with a threshold.
 
 Below the threshold the caller hands off to a person: the knowledge base never guesses.
 """
@@ -13,29 +14,50 @@ from typing import Literal
 import numpy as np
 
 from .embedders import Embedder
-from .facts import missing_facts
-from .lexical import LexicalIndex
-from .models import SHARED_SCOPES, Entry, Hit, Municipality
+from .facts import asked_facts, missing_facts
+from .fusion import Fusion
+from .index import Channels, Index, build_index
+from .models import Entry, Hit, Municipality
 from .reading import Reader
 from .store import KnowledgeStore
 from .text import has_japanese, is_english, normalize
 
-__all__ = ["SearchConfig", "SearchResult", "Searcher", "detect_municipality"]
+__all__ = ["HASHING_CONFIG", "SearchConfig", "SearchResult", "Searcher", "detect_municipality"]
 
-Mode = Literal["hybrid", "dense", "lexical"]
+Mode = Literal["hybrid", "dense", "lexical", "learned"]
+
+
+#: learned by `python -m bench.fusion` from the seed corpus (docs/decisions.md)
+#: (measured there against the fixed-weight fusion, which answers better: it is the default mode)
+DEFAULT_FUSION = Fusion(
+    ja=(-1.36, 0.394, 17.924, -7.682, 0.0, -1.037, -8.841), en=(23.114, 41.33, 0.0, 0.0, 1.476, -0.165, -60.205)
+)
 
 
 @dataclass(frozen=True)
 class SearchConfig:
     """Fusion weights and thresholds. The defaults are calibrated by `make bench` (docs/benchmarks.md)."""
 
-    lexical_weight: float = 0.1
-    threshold: float = 0.9561  # fused score (dense + weight * lexical) for Japanese questions
-    threshold_dense: float = 0.9247  # dense-only score, used for questions with no Japanese in them
+    lexical_weight: float = 0.2  # Japanese: dense + lexical_weight * lexical + answer_weight * dense to the answer
+    answer_weight: float = 0.5
+    threshold: float = 1.4202  # the fused score a Japanese question's best entry needs
+    answer_weight_en: float = 1.0  # English: dense + answer_weight_en * dense to the English answer
+    english_weight: float = 0.2  # ... + english_weight * English word overlap
+    threshold_en: float = 1.7605
+    threshold_dense: float = 0.9247  # dense mode (benchmarks)
     threshold_lexical: float = 0.5912  # lexical-only mode (benchmarks)
     resident_penalty: float = 0.03  # another municipality than the resident's: a small step down
     local_bonus: float = 0.02  # the municipality's own entry over a national one, when the place is known
+    threshold_learned: float = 0.1389  # learned fusion: the probability an answer needs (Japanese questions)
+    threshold_learned_en: float = 0.0002  # the same for English questions
+    fusion: Fusion = DEFAULT_FUSION
     mode: Mode = "hybrid"
+
+
+#: for the model-free HashingEmbedder (tests, demos without the model): an exact variant scores 1.0 but an answer
+#: far lower, so only the ways of asking and the lexical channel are fused
+HASHING_CONFIG = SearchConfig(lexical_weight=0.1, answer_weight=0.0, threshold=0.9561, answer_weight_en=0.0,
+                              english_weight=0.0, threshold_en=0.9247)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,19 +99,6 @@ def _hash(kind: str, text: str) -> str:
     return hashlib.sha1(f"{kind}\0{text}".encode()).hexdigest()
 
 
-class _Index:
-    """Everything built from one version of the entries."""
-
-    def __init__(self, entries: list[Entry], dense: np.ndarray, owners: np.ndarray, docs: list[str]) -> None:
-        self.entries = entries
-        self.dense = dense  # (documents, dim)
-        self.owners = owners  # document -> entry position
-        self.docs = docs
-        self.by_id = {e.id: e for e in entries}
-        self.scopes = np.asarray([e.municipality for e in entries])  # entry position -> municipality code
-        self.shared = np.isin(self.scopes, SHARED_SCOPES)  # national and Tokyo-wide entries
-
-
 class Searcher:
     """Searches the live entries of a `KnowledgeStore`; picks up staff edits on the next question."""
 
@@ -107,9 +116,7 @@ class Searcher:
         self.config = config or SearchConfig()
         self._lock = threading.Lock()
         self._version = -1
-        self._index: _Index | None = None
-        self._reading_index: LexicalIndex | None = None
-        self._surface_index: LexicalIndex | None = None
+        self._index: Index | None = None
         self._municipalities: list[Municipality] = []
         self._place_names: list[str] = []
 
@@ -135,17 +142,14 @@ class Searcher:
             for text in dict.fromkeys(strip_places(normalize(t), self._place_names) for t in entry.texts()):
                 docs.append(text)
                 owners.append(position)
-        dense = self._embed_cached(docs)
-        self._index = _Index(entries, dense, np.asarray(owners, dtype=np.int64), docs)
-        self._reading_index = LexicalIndex([self.reader.reading(d) for d in docs])
-        self._surface_index = LexicalIndex(docs)
+        self._index = build_index(entries, docs, owners, embed=self._embed_cached, reader=self.reader)
 
-    def _embed_cached(self, docs: list[str]) -> np.ndarray:
-        hashes = [_hash("query", d) for d in docs]
+    def _embed_cached(self, docs: list[str], kind: str = "query") -> np.ndarray:
+        hashes = [_hash(kind, d) for d in docs]
         cached = self.store.cached_vectors(self.embedder.name, hashes)
         missing = [i for i, h in enumerate(hashes) if h not in cached]
         if missing:
-            fresh = self.embedder.embed([docs[i] for i in missing], kind="query")
+            fresh = self.embedder.embed([docs[i] for i in missing], kind=kind)  # type: ignore[arg-type]
             new = {hashes[i]: fresh[row].astype(np.float32).tobytes() for row, i in enumerate(missing)}
             self.store.cache_vectors(self.embedder.name, new)
             cached.update(new)
@@ -166,12 +170,22 @@ class Searcher:
     # -- search ------------------------------------------------------------------------------------
 
     def search(
-        self, text: str, *, municipality: str | None = None, limit: int = 3, mode: Mode | None = None
+        self,
+        text: str,
+        *,
+        municipality: str | None = None,
+        limit: int = 3,
+        mode: Mode | None = None,
+        config: SearchConfig | None = None,
     ) -> SearchResult:
-        """The best entries for a question, best first, and whether the best one is good enough."""
+        """The best entries for a question, best first, and whether the best one is good enough.
+
+        `config` overrides the searcher's weights and thresholds for this one search (calibration).
+        """
         self.refresh()
         assert self._index is not None
-        mode = mode or self.config.mode
+        config = config or self.config
+        mode = mode or config.mode
         query = normalize(text)
         language = "en" if is_english(query) else "ja"
         named = detect_municipality(query, self._municipalities)
@@ -179,12 +193,16 @@ class Searcher:
         if not query or not self._index.entries:
             return SearchResult(text, [], False, target, named, language)
         topic = strip_places(query, self._place_names) or query
-        dense, lexical = self._channel_scores(topic, mode)
-        fused, threshold = self._fuse(dense, lexical, query=topic, mode=mode)
-        fused = fused - self._penalties(named=named, resident=municipality)
+        english = not has_japanese(topic)
+        vector = None if mode == "lexical" else self.embedder.embed([topic], kind="query")[0]
+        channels = self._index.channels(topic, vector, english=english)
+        asked = sorted(asked_facts(query))
+        fused, threshold = self._fuse(channels, asked=asked, english=english, mode=mode, config=config)
+        fused = fused - self._penalties(named=named, resident=municipality, config=config)
+        lexical = 0.5 * (channels.reading + channels.surface) + channels.english
         order = np.argsort(-fused)[:limit]
         hits = [
-            Hit(self._index.entries[i], float(fused[i]), float(dense[i]), float(lexical[i]))
+            Hit(self._index.entries[i], float(fused[i]), float(channels.dense[i]), float(lexical[i]))
             for i in order
             if np.isfinite(fused[i])
         ]
@@ -192,36 +210,39 @@ class Searcher:
         answered = bool(hits) and hits[0].score >= threshold and not missing
         return SearchResult(text, hits, answered, target, named, language, frozenset(missing), threshold)
 
-    def _channel_scores(self, query: str, mode: Mode) -> tuple[np.ndarray, np.ndarray]:
-        assert self._index is not None and self._reading_index and self._surface_index
-        n = len(self._index.entries)
-        dense = np.zeros(n, dtype=np.float32)
-        lexical = np.zeros(n, dtype=np.float32)
-        if mode != "lexical":
-            q = self.embedder.embed([query], kind="query")[0]
-            np.maximum.at(dense, self._index.owners, self._index.dense @ q)
-        if mode != "dense" and has_japanese(query):
-            reading = np.asarray(self._reading_index.scores(self.reader.reading(query)), dtype=np.float32)
-            surface = np.asarray(self._surface_index.scores(query), dtype=np.float32)
-            np.maximum.at(lexical, self._index.owners, 0.5 * (reading + surface))
-        return dense, lexical
+    def features(self, channels: Channels, *, asked: list[str]) -> np.ndarray:
+        """The fusion's feature rows (entries × FEATURES) for one question."""
+        assert self._index is not None
+        missing = self._index.missing(asked)
+        columns = (channels.dense, channels.dense_answer, channels.reading, channels.surface, channels.english)
+        return np.stack([*columns, missing], axis=1)
 
-    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, *, query: str, mode: Mode) -> tuple[np.ndarray, float]:
-        c = self.config
+    def _fuse(
+        self, channels: Channels, *, asked: list[str], english: bool, mode: Mode, config: SearchConfig
+    ) -> tuple[np.ndarray, float]:
+        c = config
+        lexical = 0.5 * (channels.reading + channels.surface)
         if mode == "lexical":
             return lexical, c.threshold_lexical
-        if mode == "dense" or not has_japanese(query):
-            return dense, c.threshold_dense
-        return dense + c.lexical_weight * lexical, c.threshold
+        if mode == "learned":
+            features = self.features(channels, asked=asked)
+            threshold = c.threshold_learned_en if english else c.threshold_learned
+            return c.fusion.probability(features, english=english), threshold
+        if mode == "dense":
+            return channels.dense, c.threshold_dense
+        if english:
+            fused = channels.dense + c.answer_weight_en * channels.dense_answer + c.english_weight * channels.english
+            return fused, c.threshold_en
+        return channels.dense + c.lexical_weight * lexical + c.answer_weight * channels.dense_answer, c.threshold
 
-    def _penalties(self, *, named: str | None, resident: str | None) -> np.ndarray:
+    def _penalties(self, *, named: str | None, resident: str | None, config: SearchConfig) -> np.ndarray:
         assert self._index is not None
         scopes, shared = self._index.scopes, self._index.shared
         penalty = np.zeros(len(scopes), dtype=np.float32)
         if named:
             penalty[~shared & (scopes != named)] = np.inf  # the question names another municipality: out
         elif resident:
-            penalty[~shared & (scopes != resident)] = self.config.resident_penalty
+            penalty[~shared & (scopes != resident)] = config.resident_penalty
         if named or resident:
-            penalty[scopes == (named or resident)] -= self.config.local_bonus
+            penalty[scopes == (named or resident)] -= config.local_bonus
         return penalty

@@ -22,8 +22,10 @@ from knowledge import (
     read_sources,
 )
 from knowledge.loader import parse_entry
+from knowledge.search import HASHING_CONFIG
 
 DATA = Path(__file__).parent / "data"
+HASHING = HASHING_CONFIG  # the thresholds of the default config are calibrated for e5
 ROOT = Path(__file__).parent.parent
 
 
@@ -47,7 +49,7 @@ def store(db, small_entries):
 
 @pytest.fixture
 def searcher(store):
-    return Searcher(store, embedder=HashingEmbedder())
+    return Searcher(store, embedder=HashingEmbedder(), config=HASHING)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from bot.console import Accounts
 from bot.logbook import Logbook, QuestionRecord
 from knowledge import HashingEmbedder, KnowledgeStore, Searcher, open_database, read_seed_municipalities, read_sources
 from knowledge.loader import parse_entry
-from tests.conftest import DATA, ROOT, free_port
+from tests.conftest import DATA, HASHING, ROOT, free_port
 from tests.fakes.console import PASSWORD, console_world
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -48,7 +48,9 @@ def assistant(tmp_path_factory) -> Assistant:
         logbook.record_question(
             QuestionRecord(sender="s", channel="web", language="ja", municipality="", text=text, outcome="handed_off")
         )
-    return Assistant(searcher=Searcher(store, embedder=HashingEmbedder()), logbook=logbook, sources=read_sources())
+    return Assistant(
+        searcher=Searcher(store, embedder=HashingEmbedder(), config=HASHING), logbook=logbook, sources=read_sources()
+    )
 
 
 @pytest.fixture(scope="module")
