@@ -229,7 +229,9 @@ class Assistant:
         self, result: SearchResult, *, text: str, sender: str, channel: str, resident: str | None, lang: str
     ) -> Turn:
         home = self.municipality(result.municipality or resident)
-        reply = handoff_reply(language=lang, home=home, municipalities=self.searcher.municipalities)
+        reply = handoff_reply(
+            language=lang, home=home, municipalities=self.searcher.municipalities, elsewhere=result.other_place
+        )
         score = result.best.score if result.best else 0.0
         self._log(text, sender, channel, lang, resident, "handed_off", "", score, result)
         return Turn(reply, False, lang, "", result)

@@ -174,9 +174,22 @@ def handoff_reply(
     home: Municipality | None,
     municipalities: list[Municipality],
     asked_for_person: bool = False,
+    elsewhere: str | None = None,
 ) -> Reply:
-    """When the knowledge base has no answer (or the resident asks for a person): counter, phone, help."""
+    """When the knowledge base has no answer (or the resident asks for a person): counter, phone, help.
+
+    `elsewhere` names a municipality this deployment does not serve, which the question was about.
+    """
     en = language == "en"
+    if elsewhere:
+        served = "、".join(m.name for m in municipalities)
+        text = (
+            f"Sorry, I only have information about {', '.join(m.name_en or m.name for m in municipalities)}. "
+            f"For {elsewhere}, please ask {elsewhere} directly."
+            if en
+            else f"申し訳ありません。このチャットでご案内できるのは{served}の情報です。{elsewhere}のことは、{elsewhere}にお問い合わせください。"
+        )
+        return Reply(text)
     if en:
         first = (
             "You can talk to a member of staff."

@@ -43,6 +43,40 @@ FACTS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"何階|なんかい|どこに置いて|which floor", re.I),
         re.compile(r"\d+\s*階|floor", re.I),
     ),
+    "url": (
+        re.compile(
+            r"url|アドレス(は|を|教)|ホームページの(場所|リンク)|リンク(は|を)|ログインページ|web ?site address|\blink\b",
+            re.I,
+        ),
+        re.compile(r"https?://|www\.", re.I),
+    ),
+    "next_date": (  # the next session of something: a plan gives none
+        re.compile(
+            r"次(は|の|回).{0,6}(いつ|日程|日にち|会場)|次回|日程(は|を|と)|when is the next|next (date|session)", re.I
+        ),
+        re.compile(r"\d+月\d+日|\d{4}-\d{2}-\d{2}"),
+    ),
+    "count": (
+        re.compile(
+            r"何(台|人|件|か所|カ所|ヶ所|ポイント|個|校|店|種類|言語)|いくつ(ある|あり|の|くらい)|how many", re.I
+        ),
+        re.compile(
+            r"[\d０-９][\d,，]*\s*(台|人|名|件|か所|カ所|ヶ所|ポイント|個|校|店舗|種類|言語|手続|施設|団体|%|％)|"
+            r"\d[\d,]*\s*(terminals?|people|residents|procedures|cases|languages|places|schools|shops|stores)",
+            re.I,
+        ),
+    ),
+    "reservation": (
+        re.compile(r"予約(が|は)?(必要|いる|要る|いります)|need (a|an) (reservation|appointment|booking)", re.I),
+        re.compile(r"予約(が|は)?(必要|不要|いりません|なし)|予約制|要予約|no (reservation|appointment)", re.I),
+    ),
+    "outcome": (  # whether a plan's target was reached, or how it turned out: only the municipality knows
+        re.compile(
+            r"達成(でき|し)た|本当に.{0,12}(超え|増え|なっ|でき)た|結局.{0,12}(され|なっ|でき)|actually (did|got|reached)|did .{0,30} actually",
+            re.I,
+        ),
+        re.compile(r"(?!)"),
+    ),
 }
 
 

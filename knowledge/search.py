@@ -18,6 +18,7 @@ from .facts import asked_facts, missing_facts
 from .fusion import Fusion
 from .index import Channels, Index, build_index
 from .models import Entry, Hit, Municipality
+from .places import other_place
 from .reading import Reader
 from .store import KnowledgeStore
 from .text import has_japanese, is_english, normalize
@@ -70,6 +71,7 @@ class SearchResult:
     language: str  # "ja" or "en"
     missing: frozenset[str] = frozenset()  # facts the question asks for that the best entry does not give
     threshold: float = 0.0  # the score a hit needs to be answered with
+    other_place: str | None = None  # a municipality the deployment does not serve, named in the question
 
     @property
     def best(self) -> Hit | None:
@@ -207,8 +209,9 @@ class Searcher:
             if np.isfinite(fused[i])
         ]
         missing = missing_facts(query, hits[0].entry) if hits else set()
-        answered = bool(hits) and hits[0].score >= threshold and not missing
-        return SearchResult(text, hits, answered, target, named, language, frozenset(missing), threshold)
+        other = None if named else other_place(text, self._municipalities)
+        answered = bool(hits) and hits[0].score >= threshold and not missing and other is None
+        return SearchResult(text, hits, answered, target, named, language, frozenset(missing), threshold, other)
 
     def features(self, channels: Channels, *, asked: list[str]) -> np.ndarray:
         """The fusion's feature rows (entries × FEATURES) for one question."""

@@ -55,3 +55,25 @@ def test_seed_figure_gaps_reads_left_out_from_the_yaml(tmp_path):
         encoding="utf-8",
     )
     assert seed_figure_gaps({"plan.txt": PLAN}, tmp_path) == {"a": ["10000件"]}
+
+
+def test_a_municipality_the_deployment_does_not_serve_is_recognised():
+    from knowledge import read_seed_municipalities
+    from knowledge.places import other_place
+
+    served = read_seed_municipalities()
+    assert other_place("世田谷区のマイナンバーカードの交付率は？", served) == "世田谷区"
+    assert other_place("横浜市のごみ分別アプリ", served) == "横浜市"
+    assert other_place("足立区と世田谷区の違い", served) is None  # names one it serves: that one answers
+    assert other_place("神保町地区の出張所", served) is None
+
+
+def test_questions_for_facts_no_plan_gives_are_recognised():
+    from knowledge.facts import asked_facts
+
+    assert asked_facts("チャットボットのURL教えて") == {"url"}
+    assert asked_facts("スマホ体験会、次回の日程は？") == {"next_date"}
+    assert asked_facts("端末は何台置かれた？") == {"count"}
+    assert asked_facts("おくやみ窓口は予約が必要ですか？") == {"reservation"}
+    assert asked_facts("目標は達成できた？") == {"outcome"}
+    assert asked_facts("手数料をカードで払える？") == set()
