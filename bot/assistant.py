@@ -18,7 +18,15 @@ from .replies import (
     handoff_reply,
     place_question_reply,
 )
-from .routing import SMALL_TALK, is_only_place, looks_like_booking, needs_place, shared_answer, strip_small_talk
+from .routing import (
+    SMALL_TALK,
+    is_only_place,
+    looks_like_booking,
+    needs_place,
+    shared_answer,
+    strip_small_talk,
+    topical,
+)
 from .small_talk import LANGUAGE_CHOSEN, LANGUAGE_WORDS, MENU_WORDS, NO_WORDS, small_talk_reply
 
 __all__ = ["Assistant", "Turn"]
@@ -101,11 +109,14 @@ class Assistant:
         faq_id: str | None = None,
         place: str | None = None,
         pending: str | None = None,
+        last_faq_id: str | None = None,
+        last_question: str | None = None,
     ) -> Turn:
         """Route a free-text message by meaning: small talk and a bare place name only when nothing else is in it.
 
         `intent` is what Rasa made of the message, `place` the municipality Rasa found in it, `pending` a question
-        waiting for the resident to say where they live.
+        waiting for the resident to say where they live; `last_faq_id` and `last_question` what free-form feedback
+        is about.
         """
         lang = self.language_of(text, language)
         rest = strip_small_talk(text) if intent in SMALL_TALK else text
@@ -127,8 +138,15 @@ class Assistant:
                 return self._ask_place(result, text=text, sender=sender, channel=channel, lang=lang)
             turn = self._answered(result.best.entry, text=text, sender=sender, channel=channel, resident=resident,
                                   lang=lang, result=result)  # fmt: skip
+            if looks_like_booking(rest):  # 「スマホ講座を予約できる？」: the answer, and the booking one tap away
+                offer = booking_offer_reply(language=lang)
+                turn = replace(turn, reply=replace(turn.reply, buttons=(*offer.buttons[:2], *turn.reply.buttons)))
             return replace(turn, municipality=learned)
-        if intent in SMALL_TALK:
+        if intent in (*SMALL_TALK, "feedback") and not topical(result):
+            if intent == "feedback":
+                reply = self.feedback(sender=sender, faq_id=last_faq_id or "", question=last_question or "",
+                                      helpful=None, comment=text, language=lang)  # fmt: skip
+                return Turn(reply, True, lang)
             return Turn(small_talk_reply(intent, language=lang), True, lang)
         if intent == "choose_municipality" and not learned:
             return self._place_chosen(place, text=text, language=language, pending=pending, sender=sender,

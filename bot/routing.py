@@ -21,6 +21,7 @@ __all__ = [
     "needs_place",
     "shared_answer",
     "strip_small_talk",
+    "topical",
 ]
 
 #: intents whose canned reply (utter_<intent>) answers a message that is nothing but that
@@ -91,6 +92,17 @@ def needs_place(result: SearchResult) -> bool:
         return True
     others = [h for h in result.hits[1:] if not h.entry.shared and h.entry.municipality != best.entry.municipality]
     return any(h.score >= max(result.threshold, best.score - _NEAR) for h in others)
+
+
+_TOPICAL = 0.1  # a best hit this close to the threshold: a question on a known topic, not small talk
+
+
+def topical(result: SearchResult) -> bool:
+    """The message is about a municipality or a known topic, even though nothing answers it: hand it off."""
+    best = result.best
+    return bool(result.named_municipality or result.other_place) or (
+        best is not None and best.score >= result.threshold - _TOPICAL
+    )
 
 
 def shared_answer(result: SearchResult) -> Entry | None:

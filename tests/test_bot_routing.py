@@ -106,3 +106,21 @@ def test_an_unplaced_booking_request_offers_the_bookings_as_buttons(assistant):
 def test_a_handoff_offers_to_book_application_support(assistant):
     turn = _respond(assistant, "明日の天気は晴れますか", municipality="131211")
     assert not turn.answered and "/book_support" in [b.payload for b in turn.reply.buttons]
+
+
+def test_a_question_mistaken_for_small_talk_is_handed_off_not_chatted_away(assistant, logbook):
+    turn = _respond(assistant, "大田区のロボットの相談窓口の場所", intent="bot_challenge")
+    assert not turn.answered and "チャットボット" not in turn.reply.text
+    assert [r["outcome"] for r in logbook.db.query("select outcome from questions")] == ["handed_off"]
+
+
+def test_free_form_feedback_is_recorded_when_nothing_answers_it(assistant, logbook):
+    turn = _respond(assistant, "わかりにくかった", intent="feedback", last_faq_id="adachi-online", last_question="q")
+    assert "ご意見ありがとうございます" in turn.reply.text
+    assert logbook.feedback()[0]["faq_id"] == "adachi-online"
+
+
+def test_a_booking_request_that_the_knowledge_base_answers_also_offers_the_booking(assistant):
+    turn = _respond(assistant, "ネットで区の手続きはできる？予約したいです", municipality="131211")
+    assert turn.faq_id == "adachi-online"
+    assert [b.payload for b in turn.reply.buttons[:2]] == ["/book_class", "/book_support"]

@@ -32,6 +32,8 @@ class ActionAnswerFaq(AssistantAction):
             faq_id=entity(tracker, "faq_id"),
             place=entity(tracker, "municipality"),
             pending=tracker.get_slot("pending_question"),
+            last_faq_id=tracker.get_slot("last_faq_id"),
+            last_question=tracker.get_slot("last_question"),
         )
         send(dispatcher, turn.reply)
         question = text
