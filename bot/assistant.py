@@ -127,16 +127,21 @@ class Assistant:
         ):
             return self._place_chosen(place, text=text, language=language, pending=pending, sender=sender,
                                       channel=channel)  # fmt: skip
-        if faq_id or text.startswith("/"):
+        words = text.strip().lower()
+        if faq_id or text.startswith("/") or words in MENU_WORDS or words in LANGUAGE_WORDS or not has_words(text):
             return self.answer(text, sender=sender, channel=channel, municipality=municipality, language=language,
                                faq_id=faq_id)  # fmt: skip
         resident = municipality or self.default_municipality or None
-        result = self.searcher.search(rest[:MAX_QUERY], municipality=resident)
+        result = self.searcher.search(rest[:MAX_QUERY], municipality=resident, limit=8)  # room for a national answer
         learned = result.named_municipality
         if result.best is not None and result.answered:
+            entry = result.best.entry
             if needs_place(result):
-                return self._ask_place(result, text=text, sender=sender, channel=channel, lang=lang)
-            turn = self._answered(result.best.entry, text=text, sender=sender, channel=channel, resident=resident,
+                everywhere = shared_answer(result)  # what holds wherever the resident lives answers at once
+                if everywhere is None:
+                    return self._ask_place(result, text=text, sender=sender, channel=channel, lang=lang)
+                entry = everywhere
+            turn = self._answered(entry, text=text, sender=sender, channel=channel, resident=resident,
                                   lang=lang, result=result)  # fmt: skip
             if looks_like_booking(rest):  # 「スマホ講座を予約できる？」: the answer, and the booking one tap away
                 offer = booking_offer_reply(language=lang)
@@ -171,17 +176,11 @@ class Assistant:
                        municipality=code, pending=None)  # fmt: skip
 
     def _ask_place(self, result: SearchResult, *, text: str, sender: str, channel: str, lang: str) -> Turn:
-        """The answer differs by municipality and none is known: what holds everywhere, then which one."""
-        everywhere = shared_answer(result)
-        shared = (
-            answer_reply(everywhere, language=lang, source_title=self._source_title(everywhere, lang), home=None)
-            if everywhere
-            else None
-        )
-        reply = place_question_reply(self.searcher.municipalities, language=lang, shared=shared)
-        self._log(text, sender, channel, lang, None, "asked_municipality", "", result.best.score if result.best else 0.0,
-                  result)  # fmt: skip
-        return Turn(reply, False, lang, everywhere.id if everywhere else "", result, pending=text[:500])
+        """The answer differs by municipality, none is known and no national answer fits: ask which one."""
+        reply = place_question_reply(self.searcher.municipalities, language=lang)
+        score = result.best.score if result.best else 0.0
+        self._log(text, sender, channel, lang, None, "asked_municipality", "", score, result)
+        return Turn(reply, False, lang, "", result, pending=text[:500])
 
     def answer(
         self,

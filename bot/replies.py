@@ -238,18 +238,14 @@ def booking_offer_reply(*, language: Language) -> Reply:
     )
 
 
-def place_question_reply(
-    municipalities: list[Municipality], *, language: Language, shared: Reply | None = None
-) -> Reply:
-    """The answer depends on the municipality: what holds everywhere (if anything), then which one, as buttons."""
+def place_question_reply(municipalities: list[Municipality], *, language: Language) -> Reply:
+    """The answer depends on the municipality: which one, as buttons."""
     en = language == "en"
     ask = (
         "The answer depends on the city or ward you live in. Which one is it?"
         if en
         else "お住まいの区・市によって、ご案内がちがいます。どちらにお住まいですか。"
     )
-    if shared is not None:
-        ask = f"{shared.text}\n\n{ask}"
     return choose_municipality_reply(municipalities, language=language, prompt=ask)
 
 

@@ -43,6 +43,7 @@ class LexicalIndex:
         self.size = n
         self._vocab = {gram: column for column, gram in enumerate(df)}
         self._idf = np.array([math.log((1 + n) / (1 + f)) + 1.0 for f in df.values()], dtype=np.float32)
+        self._idf_list: list[float] = self._idf.tolist()  # plain floats: indexing numpy per gram is slow
         rows, cols, vals = [], [], []
         for doc, c in enumerate(counts):
             columns, weights = self._weights(c)
@@ -53,8 +54,9 @@ class LexicalIndex:
         self._by_gram: Any = csr_matrix((vals, (cols, rows)), shape=(len(self._vocab), n), dtype=np.float32)
 
     def _weights(self, counts: Counter[str]) -> tuple[list[int], list[float]]:
-        columns = [self._vocab[g] for g in counts if g in self._vocab]
-        raw = [(1 + math.log(counts[g])) * float(self._idf[self._vocab[g]]) for g in counts if g in self._vocab]
+        vocab, idf = self._vocab, self._idf_list
+        columns = [vocab[g] for g in counts if g in vocab]
+        raw = [(1 + math.log(counts[g])) * idf[vocab[g]] for g in counts if g in vocab]
         norm = math.sqrt(sum(w * w for w in raw)) or 1.0
         return columns, [w / norm for w in raw]
 
