@@ -145,16 +145,17 @@ def reload(settings: Settings) -> None:
 
 
 _PLANS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-
-
-@kb.command()
-@click.option(
+_plans_option = click.option(
     "--plans",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     envvar="MADOGUCHI_PLANS",
     default=_PLANS if _PLANS.is_dir() else None,
     help="the folder of the plans the entries cite (default: shared/seeds beside the checkout)",
 )
+
+
+@kb.command()
+@_plans_option
 @click.option("--seed", is_flag=True, help="check the seed corpus (knowledge/data) instead of the live entries")
 @click.option("--lines", "show_lines", is_flag=True, help="also list every uncited line that states something")
 @click.option("--json", "as_json", is_flag=True)
@@ -186,13 +187,7 @@ def coverage(settings: Settings, plans: Path | None, seed: bool, show_lines: boo
 
 
 @kb.command()
-@click.option(
-    "--plans",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="MADOGUCHI_PLANS",
-    default=_PLANS if _PLANS.is_dir() else None,
-    help="the folder of the plans the entries cite",
-)
+@_plans_option
 def figures(plans: Path | None) -> None:
     """Seed entries whose answer leaves out a figure of their source lines without saying why (`left_out`)."""
     from knowledge.coverage import seed_figure_gaps
