@@ -33,19 +33,17 @@ from knowledge import (
 from knowledge.search import HASHING_CONFIG
 
 from .actions import build_actions
-from .assistant import Assistant
-from .attributes import load_areas
 from .booking_desk import BookingForm, MyBookings
 from .bookings import Bookings
-from .consent import ConsentDesk
+from .bookings.courier import Courier, Push
 from .console.router import Refused, console_router, refused_page
-from .courier import Courier, Push
-from .erasure import Conversations, Erasure
-from .logbook import Logbook
+from .dialogue import Reply
+from .faq import Assistant, Logbook
 from .notices.wiring import notice_scheduler
 from .profile_desk import ProfileForm
-from .replies import Reply
-from .residents import Residents
+from .residents import Residents, load_areas
+from .residents.consent import ConsentDesk
+from .residents.erasure import Conversations, Erasure
 from .seen import SeenEvents
 from .settings import Settings
 

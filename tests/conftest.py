@@ -11,8 +11,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from bot.assistant import Assistant
-from bot.logbook import Logbook
+from bot.faq import Assistant, Logbook
 from knowledge import (
     HashingEmbedder,
     KnowledgeStore,

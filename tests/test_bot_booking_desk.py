@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.booking_desk import BookingForm, MyBookings, Turn
+from bot.booking_desk import BookingForm, MyBookings
 from bot.bookings import CONFIRMED, WAITLISTED, Bookings
+from bot.dialogue import Turn
 
 NOW = datetime(2026, 11, 23, 12, 0)  # a Monday, Tokyo
 ME = "line:U" + "1" * 32

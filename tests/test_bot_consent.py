@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.consent import ConsentDesk
 from bot.residents import CONSENT_VERSION, Residents
+from bot.residents.consent import ConsentDesk
 
 LINE = "line:U" + "a" * 32
 

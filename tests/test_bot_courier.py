@@ -9,7 +9,7 @@ from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuratio
 
 from bot.app import push_via
 from bot.bookings import Bookings
-from bot.courier import Courier
+from bot.bookings.courier import Courier
 from channels.line import LinePusher
 from channels.outbound import Outbound, Outcome
 from tests.fakes.line_platform import TOKEN, FakeLinePlatform

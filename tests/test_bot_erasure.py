@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.bookings import Bookings
-from bot.consent import ConsentDesk
-from bot.erasure import Conversations, Erasure
-from bot.logbook import QuestionRecord
+from bot.faq import QuestionRecord
 from bot.residents import Residents
+from bot.residents.consent import ConsentDesk
+from bot.residents.erasure import Conversations, Erasure
 
 LINE = "line:U" + "c" * 32
 TG = "tg:4242"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.attributes import load_areas, vocabulary
 from bot.notices import NoticeStore, SegmentError, parse_where, reachable_sql, validate
+from bot.residents import load_areas, vocabulary
 from knowledge import open_database
 from tests.fakes.residents import Synthetic, add_residents, line_user
 

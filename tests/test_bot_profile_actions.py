@@ -12,10 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions import build_actions
 from bot.booking_desk import BookingForm, MyBookings
 from bot.bookings import Bookings
-from bot.consent import ConsentDesk
-from bot.erasure import Erasure
 from bot.profile_desk import ProfileForm
 from bot.residents import Residents
+from bot.residents.consent import ConsentDesk
+from bot.residents.erasure import Erasure
 
 ROOT = Path(__file__).parent.parent
 LINE = "line:U" + "e" * 32

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.attributes import load_areas
-from bot.booking_desk import Turn
-from bot.consent import ConsentDesk
+from bot.dialogue import Turn
 from bot.profile_desk import FORM_SLOTS, HELPER_SLOTS, ProfileForm
-from bot.residents import Residents
+from bot.residents import Residents, load_areas
+from bot.residents.consent import ConsentDesk
 
 LINE = "line:U" + "b" * 32
 

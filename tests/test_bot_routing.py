@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.routing import is_only_place, looks_like_booking, strip_small_talk
+from bot.faq.routing import is_only_place, looks_like_booking, strip_small_talk
 from knowledge import read_seed_municipalities
 
 PLACES = read_seed_municipalities()

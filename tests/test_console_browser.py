@@ -19,10 +19,9 @@ import pytest
 import uvicorn
 import yaml
 
-from bot.assistant import Assistant
 from bot.bookings import session_days
 from bot.console import Accounts
-from bot.logbook import Logbook, QuestionRecord
+from bot.faq import Assistant, Logbook, QuestionRecord
 from knowledge import HashingEmbedder, KnowledgeStore, Searcher, open_database, read_seed_municipalities, read_sources
 from knowledge.loader import parse_entry
 from tests.conftest import DATA, HASHING, ROOT, free_port

@@ -9,7 +9,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.logbook import QuestionRecord
+from bot.faq import QuestionRecord
 from knowledge import entries_to_csv
 from tests.fakes.console import console_world, csrf_of, log_in
 

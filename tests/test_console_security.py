@@ -7,7 +7,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from bot.logbook import QuestionRecord
+from bot.faq import QuestionRecord
 from knowledge import open_database
 from tests.fakes.console import PASSWORD, ROLES, console_world, csrf_of, log_in
 

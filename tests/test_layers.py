@@ -12,12 +12,12 @@ FORBIDDEN = {
 }
 COMPOSITION_ROOTS = {
     "bot/app.py",
-    "bot/cli.py",
-    "bot/kb_cli.py",
-    "bot/line_cli.py",
+    "bot/cli/__init__.py",
+    "bot/cli/kb.py",
+    "bot/cli/line.py",
     "bot/notices/wiring.py",
     "bot/stack.py",
-    "bot/telegram_cli.py",
+    "bot/cli/telegram.py",
 }
 
 

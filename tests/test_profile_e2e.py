@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bot.logbook import Logbook
+from bot.faq import Logbook
 from bot.residents import Residents
 from bot.settings import Settings
 from knowledge import open_database

@@ -7,11 +7,11 @@ from concurrent.futures import Executor
 
 from rasa_sdk import Action
 
-from ..assistant import Assistant
 from ..booking_desk import BookingForm, MyBookings
-from ..consent import ConsentDesk
-from ..erasure import Erasure
+from ..faq import Assistant
 from ..profile_desk import ProfileForm
+from ..residents.consent import ConsentDesk
+from ..residents.erasure import Erasure
 from ._form import LinkedAction
 from .answer import ActionAnswerFaq, ActionHandoff
 from .booking import booking_actions

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from rasa_sdk import Action
 
-from ..assistant import Assistant
+from ..faq import Assistant
 
 T = TypeVar("T")
 

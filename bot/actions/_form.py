@@ -15,10 +15,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from ..assistant import Assistant
-from ..booking_desk import Turn
+from ..dialogue import Turn, language_of
 from ._base import WorkerAction
-from ._tracker import language_of, send, text_of
+from ._tracker import chosen_language, send, text_of
 
 __all__ = ["DeskAction", "FormAsk", "FormStart", "FormValidation", "LinkedAction", "form_language", "turn_of"]
 
@@ -31,7 +30,7 @@ def turn_of(tracker: Tracker) -> Turn:
 
 
 def form_language(tracker: Tracker) -> str:
-    return Assistant.language_of(text_of(tracker), language_of(tracker))
+    return language_of(text_of(tracker), chosen_language(tracker))
 
 
 class DeskAction(WorkerAction):

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from ..replies import Reply
+from ..dialogue import Reply
 
 
 def text_of(tracker: Tracker) -> str:
@@ -35,7 +35,7 @@ def channel_of(tracker: Tracker) -> str:
     return prefix if sep else (tracker.get_latest_input_channel() or "rest")
 
 
-def language_of(tracker: Tracker) -> str | None:
+def chosen_language(tracker: Tracker) -> str | None:
     return metadata(tracker).get("language") or tracker.get_slot("language")
 
 

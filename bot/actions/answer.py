@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from ._base import AssistantAction
-from ._tracker import changed_slots, channel_of, entity, language_of, send, text_of
+from ._tracker import changed_slots, channel_of, chosen_language, entity, send, text_of
 
 
 class ActionAnswerFaq(AssistantAction):
@@ -28,7 +28,7 @@ class ActionAnswerFaq(AssistantAction):
             sender=tracker.sender_id,
             channel=channel_of(tracker),
             municipality=tracker.get_slot("municipality"),
-            language=language_of(tracker),
+            language=chosen_language(tracker),
             faq_id=entity(tracker, "faq_id"),
             place=entity(tracker, "municipality"),
             pending=tracker.get_slot("pending_question"),
@@ -67,7 +67,7 @@ class ActionHandoff(AssistantAction):
             sender=tracker.sender_id,
             channel=channel_of(tracker),
             municipality=tracker.get_slot("municipality"),
-            language=language_of(tracker),
+            language=chosen_language(tracker),
         )
         send(dispatcher, turn.reply)
         return changed_slots(tracker, language=turn.language)

@@ -8,10 +8,10 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from ..assistant import Assistant
-from ..consent import ConsentDesk
+from ..dialogue import language_of
+from ..residents.consent import ConsentDesk
 from ._base import WorkerAction
-from ._tracker import changed_slots, language_of, send, text_of
+from ._tracker import changed_slots, chosen_language, send, text_of
 
 
 class ConsentAction(WorkerAction):
@@ -27,7 +27,7 @@ class ConsentAction(WorkerAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        language = Assistant.language_of(text_of(tracker), language_of(tracker))
+        language = language_of(text_of(tracker), chosen_language(tracker))
         reply = await self.call(getattr(self.desk, self.step), tracker.sender_id, language=language)
         send(dispatcher, reply)
         return changed_slots(tracker, language=language)

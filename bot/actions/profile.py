@@ -15,11 +15,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from ..erasure import Erasure
+from ..dialogue import Reply
 from ..profile_desk import FORM_SLOTS, HELPER_SLOTS, ProfileForm
 from ..profile_desk.form import FOLLOW
 from ..profile_desk.wording import Words
-from ..replies import Reply
+from ..residents.erasure import Erasure
 from ._base import WorkerAction
 from ._form import DeskAction, FormAsk, FormStart, FormValidation, LinkedAction, form_language, turn_of
 from ._tracker import send

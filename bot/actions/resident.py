@@ -8,8 +8,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from ..dialogue import language_of
 from ._base import AssistantAction
-from ._tracker import language_of, send, text_of
+from ._tracker import chosen_language, send, text_of
 
 _HELPFUL = {"affirm": True, "deny": False}
 
@@ -24,7 +25,7 @@ class ActionRecordFeedback(AssistantAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
         text = text_of(tracker)
         helpful = _HELPFUL.get(intent)
-        language = language_of(tracker) or self.assistant.language_of(text, None)
+        language = chosen_language(tracker) or language_of(text, None)
         reply = await self.call(
             self.assistant.feedback,
             sender=tracker.sender_id,

@@ -7,8 +7,8 @@ from typing import Any
 
 from ..bookings import Booking, PhoneNumberError, normalise_phone
 from ..bookings.dates import parse_day
-from ..replies import Reply
-from .base import KINDS, DeskBase, Turn, katakana, plain
+from ..dialogue import Reply, Turn
+from .base import KINDS, DeskBase, katakana, plain
 from .wording import Words
 
 __all__ = ["Answers"]

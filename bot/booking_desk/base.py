@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from ..bookings import BookingError, Bookings, Slot
-from ..replies import Reply
+from ..dialogue import Step, Turn
 from .wording import Words, place, when_and_length
 
 __all__ = ["FORM_SLOTS", "HELPER_SLOTS", "DeskBase", "Step", "Turn"]
@@ -42,22 +40,6 @@ LEAVING = {
     "faq",
     "follow",
 }
-
-
-@dataclass(frozen=True)
-class Turn:
-    """What the resident just sent: their text (or a button's payload), its intent and entities."""
-
-    text: str
-    intent: str = ""
-    entities: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Step:
-    values: dict[str, Any]  # slots to set; the asked slot is always among them (None: ask again)
-    ask: str | None  # the next slot to ask; None ends the form
-    say: tuple[Reply, ...] = ()  # said before the question: why an answer was not taken
 
 
 def plain(text: str) -> str:

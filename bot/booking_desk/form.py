@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..bookings import Booking, BookingError
-from ..replies import Reply
+from ..dialogue import Reply, Step, Turn
 from .answers import Answers
-from .base import FOLLOW, FORM_SLOTS, HELPER_SLOTS, KINDS, LEAVING, NO_SLOTS, STOPPED, Step, Turn, plain
+from .base import FOLLOW, FORM_SLOTS, HELPER_SLOTS, KINDS, LEAVING, NO_SLOTS, STOPPED, plain
 from .questions import Questions
 from .wording import Words, status_line
 

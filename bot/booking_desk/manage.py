@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..bookings import CANCELLED, WAITLISTED, Booking, BookingError, Bookings, Slot
-from ..replies import Button, Reply
-from .wording import Words, payload, place, slot_card, when_and_length
+from ..dialogue import Button, Reply, payload
+from .wording import Words, place, slot_card, when_and_length
 
 __all__ = ["MyBookings"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..replies import Button, Reply
+from ..dialogue import Button, Reply, payload
 from .base import KINDS, DeskBase
-from .wording import Words, payload, person_lines, slot_card
+from .wording import Words, person_lines, slot_card
 
 __all__ = ["Questions"]
 

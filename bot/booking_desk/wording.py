@@ -5,11 +5,10 @@ Japanese for residents (やさしい日本語 uses the same plain wording), Engl
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from ..bookings import WAITLISTED, Booking, SessionType, Slot, Venue, japanese_when
-from ..replies import Button, Phrases
+from ..dialogue import Button, Phrases, payload
 
 __all__ = ["Words", "phone_display", "slot_card", "when_and_length"]
 
@@ -170,12 +169,6 @@ class Words(Phrases):
         if self.language == "en":
             return datetime.fromisoformat(starts_at).strftime("%a %-d %b %H:%M")
         return japanese_when(starts_at)
-
-
-def payload(intent: str, **entities: object) -> str:
-    """`/choose_slot{"slot_id":"12"}`: an intent with entities, as Rasa reads it from a button."""
-    values = {k: str(v) for k, v in entities.items()}
-    return f"/{intent}" + (json.dumps(values, ensure_ascii=False, separators=(",", ":")) if values else "")
 
 
 def when_and_length(slot: Slot, words: Words) -> str:

@@ -7,9 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ..booking_cli_common import STATUS_JA
-from ..bookings import ATTENDED, NO_SHOW, Booking, BookingError, japanese_when
-from ..bookings_cli import roster_csv
+from ..bookings import ATTENDED, NO_SHOW, STATUS_JA, Booking, BookingError, japanese_when, roster_csv
 from .accounts import Session
 from .classes_schedule import schedule_router
 from .web import Console, Guard, Refused

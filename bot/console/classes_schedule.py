@@ -10,9 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ..bookings import TOKYO, BookingError, japanese_when, session_days
+from ..bookings import TOKYO, BookingError, japanese_when, save_venue, session_days
 from ..bookings.models import WEEKDAYS
-from ..venues_cli import save_venue
 from .accounts import Session
 from .web import Console, Guard, Refused
 

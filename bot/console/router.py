@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter
 from sqlite_utils import Database
 
-from ..assistant import Assistant
 from ..bookings import Bookings
+from ..faq import Assistant
 from ..settings import Settings
 from .accounts import Accounts
 from .admin_routes import admin_router

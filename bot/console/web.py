@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from knowledge import KnowledgeStore, Searcher
 
 from ..bookings import Bookings
-from ..logbook import Logbook
+from ..faq import Logbook
 from .accounts import Accounts, Session
 from .audit import Audit
 

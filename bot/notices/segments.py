@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..attributes import Attribute
+from ..residents import Attribute
 
 __all__ = ["Filter", "SegmentError", "filter_sql", "parse_where", "reachable_sql", "validate"]
 

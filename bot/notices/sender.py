@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from ..replies import Reply
+from ..dialogue import Reply
 from ..residents import Residents
 from .outbox import Batch, Outbox
 from .store import Notice

@@ -14,9 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from ..attributes import ATTRIBUTES, Attribute, load_areas, vocabulary
-from ..replies import Button, Reply
-from ..residents import Residents
+from ..dialogue import Button, Reply
+from ..residents import ATTRIBUTES, Attribute, Residents, load_areas, vocabulary
 from ..settings import Settings
 from .schema import migrations
 from .segments import Filter, reachable_sql, validate

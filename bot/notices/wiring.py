@@ -19,7 +19,7 @@ from channels.line_multicast import LineMulticaster
 from channels.messages import Button, OutMessage
 from channels.outbound import PushError
 
-from ..replies import Reply
+from ..dialogue import Reply
 from ..settings import Settings
 from .outbox import Outbox
 from .scheduler import NoticeScheduler

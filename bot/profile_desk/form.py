@@ -14,11 +14,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..attributes import Attribute, Choice, vocabulary
-from ..booking_desk import Step, Turn
-from ..booking_desk.wording import payload
-from ..replies import Button, Reply, format_as_of
-from ..residents import Residents
+from ..dialogue import Button, Reply, Step, Turn, payload
+from ..faq.replies import format_as_of
+from ..residents import Attribute, Choice, Residents, vocabulary
 from .wording import Words
 
 __all__ = ["BOOKING_BUTTONS", "FOLLOW", "FORM_SLOTS", "HELPER_SLOTS", "ITEMS", "NIGHT", "ProfileForm"]

@@ -6,7 +6,7 @@ attributes' own labels come from bot/attributes.py.
 
 from __future__ import annotations
 
-from ..replies import Phrases
+from ..dialogue import Phrases
 
 __all__ = ["Words"]
 

@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
-from bot.assistant import Assistant
 from bot.bookings import Bookings
 from bot.console import Accounts
+from bot.faq import Assistant
 from bot.settings import Settings
 from knowledge import open_database
 

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from bot.attributes import Attribute
-from bot.residents import CONSENT_VERSION, Residents
+from bot.residents import CONSENT_VERSION, Attribute, Residents
 
 CHUNK = 20_000
 

@@ -9,15 +9,14 @@ import click
 
 from knowledge import open_database
 
-from .attributes import Choice, load_areas, vocabulary
-from .cli_output import echo_json
-from .erasure import Conversations, Erasure
-from .logbook import Logbook
-from .profile_desk import ProfileForm
-from .profile_desk.wording import Words
-from .resident_csv import parse_residents, residents_to_csv, write_residents
-from .residents import Residents
-from .settings import Settings
+from ..faq import Logbook
+from ..profile_desk import ProfileForm
+from ..profile_desk.wording import Words
+from ..residents import Choice, Residents, load_areas, vocabulary
+from ..residents.erasure import Conversations, Erasure
+from ..residents.spreadsheet import parse_residents, residents_to_csv, write_residents
+from ..settings import Settings
+from ._output import echo_json
 
 __all__ = ["residents"]
 

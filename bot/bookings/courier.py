@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from .booking_desk.wording import Words, place, when_and_length
-from .bookings import TOKYO, Booking, Bookings
-from .bookings.outbox import PROMOTED, REMINDER, SLOT_CANCELLED
-from .replies import Button, Reply
+from ..booking_desk.wording import Words, place, when_and_length
+from ..dialogue import Button, Reply
+from . import TOKYO, Booking, Bookings
+from .outbox import PROMOTED, REMINDER, SLOT_CANCELLED
 
 __all__ = ["Courier", "Push", "letter"]
 

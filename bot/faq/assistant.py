@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality, is_english
-from knowledge.text import has_japanese, has_words, normalize
+from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality
+from knowledge.text import has_words
 
+from ..dialogue import Button, Reply, language_of
 from .logbook import Logbook, QuestionRecord
 from .replies import (
-    Button,
-    Reply,
     answer_reply,
     booking_offer_reply,
     choose_municipality_reply,
@@ -29,7 +28,7 @@ from .routing import (
 )
 from .small_talk import LANGUAGE_CHOSEN, LANGUAGE_WORDS, MENU_WORDS, NO_WORDS, small_talk_reply
 
-__all__ = ["Assistant", "Turn"]
+__all__ = ["Answer", "Assistant"]
 
 MAX_QUERY = 1000  # characters searched; longer messages are cut (the log keeps more)
 # shown under 「よくある質問」 until the question log knows better
@@ -43,7 +42,7 @@ DEFAULT_MENU = (
 
 
 @dataclass(frozen=True)
-class Turn:
+class Answer:
     reply: Reply
     answered: bool
     language: str
@@ -77,24 +76,6 @@ class Assistant:
         title = source.get("title_en" if language == "en" else "title") or entry.source_file
         return title or ("municipal information" if language == "en" else "区・市の資料")
 
-    @staticmethod
-    def language_of(text: str, preferred: str | None) -> str:
-        """English for English text; やさしい日本語 for whoever chose it; otherwise Japanese.
-
-        `preferred` is the resident's choice (or their channel's language setting): it decides only when the
-        text itself does not (emoji, numbers), except that a choice of やさしい日本語 holds for Japanese text.
-        """
-        text = normalize(text)
-        if text.startswith("/"):  # a button's payload says nothing about the resident's language
-            return preferred if preferred in ("en", "easy", "ja") else "ja"
-        if is_english(text):
-            return "en"
-        if preferred == "easy":
-            return "easy"
-        if has_japanese(text):
-            return "ja"
-        return preferred if preferred in ("en", "ja") else "ja"
-
     # -- turns -------------------------------------------------------------------------------------
 
     def respond(
@@ -111,17 +92,17 @@ class Assistant:
         pending: str | None = None,
         last_faq_id: str | None = None,
         last_question: str | None = None,
-    ) -> Turn:
+    ) -> Answer:
         """Route a free-text message by meaning: small talk and a bare place name only when nothing else is in it.
 
         `intent` is what Rasa made of the message, `place` the municipality Rasa found in it, `pending` a question
         waiting for the resident to say where they live; `last_faq_id` and `last_question` what free-form feedback
         is about.
         """
-        lang = self.language_of(text, language)
+        lang = language_of(text, language)
         rest = strip_small_talk(text) if intent in SMALL_TALK else text
         if intent in SMALL_TALK and not has_words(rest):
-            return Turn(small_talk_reply(intent, language=lang), True, lang)
+            return Answer(small_talk_reply(intent, language=lang), True, lang)
         if (text.startswith("/") and intent == "choose_municipality") or is_only_place(
             text, self.searcher.municipalities
         ):
@@ -151,36 +132,36 @@ class Assistant:
             if intent == "feedback":
                 reply = self.feedback(sender=sender, faq_id=last_faq_id or "", question=last_question or "",
                                       helpful=None, comment=text, language=lang)  # fmt: skip
-                return Turn(reply, True, lang)
-            return Turn(small_talk_reply(intent, language=lang), True, lang)
+                return Answer(reply, True, lang)
+            return Answer(small_talk_reply(intent, language=lang), True, lang)
         if intent == "choose_municipality" and not learned:
             return self._place_chosen(place, text=text, language=language, pending=pending, sender=sender,
                                       channel=channel)  # fmt: skip
         if looks_like_booking(rest):
             self._log(text, sender, channel, lang, resident, "booking_offered", "", 0.0, result)
-            return Turn(booking_offer_reply(language=lang), False, lang, result=result)
+            return Answer(booking_offer_reply(language=lang), False, lang, result=result)
         turn = self._handed_off(result, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
         return replace(turn, municipality=learned)
 
     def _place_chosen(
         self, place: str | None, *, text: str, language: str | None, pending: str | None, sender: str, channel: str
-    ) -> Turn:
+    ) -> Answer:
         code, reply = self.choose_municipality(place, text=text, language=language)
-        lang = self.language_of(text, language)
+        lang = language_of(text, language)
         if code is None or not pending:
-            return Turn(reply, code is not None, lang, municipality=code)
+            return Answer(reply, code is not None, lang, municipality=code)
         later = self.respond(pending, intent="ask_question", sender=sender, channel=channel, municipality=code,
                              language=lang)  # fmt: skip
         first = reply.text.split("。")[0] + "。" if lang != "en" else reply.text.split(".")[0] + "."
         return replace(later, reply=Reply(f"{first}\n\n{later.reply.text}", later.reply.buttons, later.reply.custom),
                        municipality=code, pending=None)  # fmt: skip
 
-    def _ask_place(self, result: SearchResult, *, text: str, sender: str, channel: str, lang: str) -> Turn:
+    def _ask_place(self, result: SearchResult, *, text: str, sender: str, channel: str, lang: str) -> Answer:
         """The answer differs by municipality, none is known and no national answer fits: ask which one."""
         reply = place_question_reply(self.searcher.municipalities, language=lang)
         score = result.best.score if result.best else 0.0
         self._log(text, sender, channel, lang, None, "asked_municipality", "", score, result)
-        return Turn(reply, False, lang, "", result, pending=text[:500])
+        return Answer(reply, False, lang, "", result, pending=text[:500])
 
     def answer(
         self,
@@ -191,16 +172,16 @@ class Assistant:
         municipality: str | None = None,
         language: str | None = None,
         faq_id: str | None = None,
-    ) -> Turn:
+    ) -> Answer:
         """Answer a question from the knowledge base, or hand off honestly when it has no good answer."""
         resident = municipality or self.default_municipality or None
-        lang = self.language_of(text, language)
+        lang = language_of(text, language)
         if not has_words(text):  # empty, emoji or punctuation only: nothing to search for
-            return Turn(self.menu(language=lang, prompt=NO_WORDS[lang == "en"]), False, lang)
+            return Answer(self.menu(language=lang, prompt=NO_WORDS[lang == "en"]), False, lang)
         if text.strip().lower() in MENU_WORDS:
-            return Turn(self.menu(language=lang), True, lang)
+            return Answer(self.menu(language=lang), True, lang)
         if (choice := LANGUAGE_WORDS.get(text.strip().lower())) is not None:
-            return Turn(Reply(LANGUAGE_CHOSEN[choice]), True, choice)
+            return Answer(Reply(LANGUAGE_CHOSEN[choice]), True, choice)
         if faq_id and (entry := self.searcher.entry(faq_id)) is not None:
             return self._answered(entry, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
         result = self.searcher.search(text[:MAX_QUERY], municipality=resident)
@@ -221,7 +202,7 @@ class Assistant:
         resident: str | None,
         lang: str,
         result: SearchResult | None = None,
-    ) -> Turn:
+    ) -> Answer:
         place = None if entry.shared else self.municipality(entry.municipality)
         home = place or self.municipality(resident)
         other = ""
@@ -240,18 +221,18 @@ class Assistant:
             reply = Reply(reply.text + "\n\n" + _ask_home_hint(lang), reply.buttons)
         score = result.best.score if result and result.best else 1.0
         self._log(text, sender, channel, lang, resident, "answered", entry.id, score, result)
-        return Turn(reply, True, lang, entry.id, result)
+        return Answer(reply, True, lang, entry.id, result)
 
     def _handed_off(
         self, result: SearchResult, *, text: str, sender: str, channel: str, resident: str | None, lang: str
-    ) -> Turn:
+    ) -> Answer:
         home = self.municipality(result.municipality or resident)
         reply = handoff_reply(
             language=lang, home=home, municipalities=self.searcher.municipalities, elsewhere=result.other_place
         )
         score = result.best.score if result.best else 0.0
         self._log(text, sender, channel, lang, resident, "handed_off", "", score, result)
-        return Turn(reply, False, lang, "", result)
+        return Answer(reply, False, lang, "", result)
 
     def menu(self, *, language: str, prompt: str = "") -> Reply:
         """The questions residents ask most, as buttons."""
@@ -261,20 +242,22 @@ class Assistant:
         text = prompt or ("Common questions. Tap one:" if en else "よくあるご質問です。知りたいものを押してください。")
         return Reply(text, tuple(faq_button(e) for e in entries))
 
-    def handoff(self, text: str, *, sender: str, channel: str, municipality: str | None, language: str | None) -> Turn:
+    def handoff(
+        self, text: str, *, sender: str, channel: str, municipality: str | None, language: str | None
+    ) -> Answer:
         """The resident asked for a person."""
-        lang = self.language_of(text, language)
+        lang = language_of(text, language)
         resident = municipality or self.default_municipality or None
         home = self.municipality(detect_municipality(text, self.searcher.municipalities) or resident)
         reply = handoff_reply(
             language=lang, home=home, municipalities=self.searcher.municipalities, asked_for_person=True
         )
         self._log(text, sender, channel, lang, resident, "human_requested", "", 0.0, None)
-        return Turn(reply, False, lang)
+        return Answer(reply, False, lang)
 
     def choose_municipality(self, value: str | None, *, text: str, language: str | None) -> tuple[str | None, Reply]:
         """Remember where the resident lives, from a button (a code) or from what they typed."""
-        lang = self.language_of(text, language)
+        lang = language_of(text, language)
         known = self.searcher.municipalities
         code = value if any(m.code == value for m in known) else None
         code = code or detect_municipality(f"{value or ''} {text}", known)

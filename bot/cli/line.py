@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli_output import echo_json
-from .settings import Settings
+from ..settings import Settings
+from ._output import echo_json
 
 if TYPE_CHECKING:
     from linebot.v3.messaging import MessagingApi, MessagingApiBlob

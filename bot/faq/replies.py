@@ -8,16 +8,12 @@ record.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import ClassVar
 
 from knowledge import Entry, Municipality
 
+from ..dialogue import Button, Reply
+
 __all__ = [
-    "Button",
-    "Phrases",
-    "Reply",
     "answer_reply",
     "booking_offer_reply",
     "choose_municipality_reply",
@@ -57,38 +53,6 @@ _MONTHS = [
     "November",
     "December",
 ]
-
-
-@dataclass(frozen=True)
-class Button:
-    title: str  # at most 20 characters: LINE's quick-reply label limit
-    payload: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"title": self.title[:20], "payload": self.payload}
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    buttons: tuple[Button, ...] = ()
-    custom: Mapping[str, object] = field(default_factory=dict)
-
-
-class Phrases:
-    """A desk's phrases in one language: `words("booked", id=12)`; subclasses name their `TABLE` (ja and en)."""
-
-    TABLE: ClassVar[Mapping[str, Mapping[str, str]]] = {}
-
-    def __init__(self, language: str | None) -> None:
-        self.language = "en" if language == "en" else "ja"
-        self._table = self.TABLE[self.language]
-
-    def __call__(self, key: str, **values: object) -> str:
-        return self._table[key].format(**values) if values else self._table[key]
-
-    def button(self, key: str, payload: str) -> Button:
-        return Button(self(key), payload)
 
 
 def format_as_of(as_of: str, language: Language) -> str:

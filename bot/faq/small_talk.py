@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .replies import Button, Reply
+from ..dialogue import Button, Reply
 
 __all__ = ["LANGUAGE_CHOSEN", "LANGUAGE_WORDS", "MENU_WORDS", "NO_WORDS", "small_talk_reply"]
 

@@ -11,18 +11,10 @@ import click
 
 from knowledge import open_database
 
-from .bookings import Booking, BookingError, Bookings
-from .settings import Settings
+from ..bookings import STATUS_JA, Booking, BookingError, Bookings
+from ..settings import Settings
 
-__all__ = ["STATUS_JA", "booking_line", "open_store", "parse_clock", "parse_day", "parse_when", "refusals"]
-
-STATUS_JA = {
-    "confirmed": "予約",
-    "waitlisted": "キャンセル待ち",
-    "cancelled": "取消",
-    "attended": "出席",
-    "no_show": "欠席",
-}
+__all__ = ["booking_line", "open_store", "parse_clock", "parse_day", "parse_when", "refusals"]
 
 
 def open_store(settings: Settings) -> Bookings:

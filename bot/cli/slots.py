@@ -8,11 +8,10 @@ from typing import Any
 
 import click
 
-from .booking_cli_common import booking_line, open_store, parse_clock, parse_day, parse_when, refusals
-from .bookings import Booking, Bookings, Slot, japanese_when, session_days
-from .cli_output import echo_json
-from .settings import Settings
-from .venues_cli import save_venue
+from ..bookings import Booking, Bookings, Slot, japanese_when, save_venue, session_days
+from ..settings import Settings
+from ._bookings import booking_line, open_store, parse_clock, parse_day, parse_when, refusals
+from ._output import echo_json
 
 __all__ = ["slots"]
 

@@ -5,9 +5,9 @@ The wording here is what residents agree to; changing it means bumping `resident
 
 from __future__ import annotations
 
-from .profile_desk import NIGHT, ProfileForm
-from .replies import Button, Reply
-from .residents import PUSH_CHANNELS, Residents, channel_of
+from ..dialogue import Button, Reply
+from ..profile_desk import NIGHT, ProfileForm
+from .store import PUSH_CHANNELS, Residents, channel_of
 
 __all__ = ["ConsentDesk"]
 

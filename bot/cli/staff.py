@@ -8,8 +8,8 @@ import click
 
 from knowledge import open_database
 
-from .console import ROLES, AccountError, Accounts, Audit
-from .settings import Settings
+from ..console import ROLES, AccountError, Accounts, Audit
+from ..settings import Settings
 
 __all__ = ["staff"]
 

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .cli_output import echo_json
-from .settings import Settings
+from ..settings import Settings
+from ._output import echo_json
 
 if TYPE_CHECKING:  # aiogram is imported by the commands that use it: `madoguchi --help` stays quick
     from aiogram import Bot

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 
 import click
 
-from .booking_cli_common import STATUS_JA, booking_line, open_store, refusals
-from .bookings import ATTENDED, NO_SHOW, Booking
-from .cli_output import echo_json
-from .settings import Settings
+from ..bookings import ATTENDED, NO_SHOW, roster_csv
+from ..settings import Settings
+from ._bookings import booking_line, open_store, refusals
+from ._output import echo_json
 
-__all__ = ["bookings", "roster_csv"]
-
-CSV_HEADERS = ["予約番号", "状態", "待ち順", "お名前", "よみがな", "電話番号", "連絡先のお名前", "連絡先の電話番号", "予約経路", "予約日時"]  # fmt: skip
+__all__ = ["bookings"]
 
 
 @click.group()
@@ -105,15 +101,3 @@ def bookings_export(settings: Settings, slot_id: int, output: Path | None) -> No
         click.echo(f"{output} に書き出しました", err=True)
     else:
         sys.stdout.buffer.write(data)
-
-
-def roster_csv(roster: list[Booking]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADERS)
-    for b in roster:
-        writer.writerow(
-            [b.id, STATUS_JA[b.status], b.waitlist_position if b.status == "waitlisted" else "", b.name, b.reading,
-             b.phone, b.contact_name, b.contact_phone, b.booked_by, b.created_at]
-        )  # fmt: skip
-    return out.getvalue().encode("utf-8-sig")

@@ -18,8 +18,8 @@ from knowledge import (
 )
 from knowledge.loader import parse_yaml
 
-from .cli_output import echo_json
-from .settings import Settings
+from ..settings import Settings
+from ._output import echo_json
 
 __all__ = ["kb"]
 
@@ -96,7 +96,7 @@ def export(settings: Settings, fmt: str, output: Path | None, include_retired: b
 @click.pass_obj
 def search(settings: Settings, query: str, municipality: str | None, limit: int, mode: str, as_json: bool) -> None:
     """Search the knowledge base directly (no Rasa), with the scores."""
-    from .app import build_assistant
+    from ..app import build_assistant
 
     result = build_assistant(settings).searcher.search(query, municipality=municipality, limit=limit, mode=mode)  # type: ignore[arg-type]
     if as_json:
@@ -137,14 +137,14 @@ def reload(settings: Settings) -> None:
     store = _store(settings)
     store.import_municipalities(read_seed_municipalities())
     click.echo(store.import_entries(read_seed_entries()).summary())
-    from .app import build_assistant
+    from ..app import build_assistant
 
     assistant = build_assistant(settings)
     assistant.searcher.refresh()
     click.echo(f"検索の索引を作り直しました（{len(assistant.searcher.store.entries())} 件）")
 
 
-_PLANS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+_PLANS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 _plans_option = click.option(
     "--plans",
     type=click.Path(exists=True, file_okay=False, path_type=Path),

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import click
 
-from .cli_output import echo_json
-from .notices import parse_where, validate
-from .notices_cli_common import filter_text, reach_text, refusals, store_of
-from .settings import Settings
+from ..notices import parse_where, validate
+from ..settings import Settings
+from ._notices import filter_text, reach_text, refusals, store_of
+from ._output import echo_json
 
 __all__ = ["segments"]
 

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .logbook import Logbook
-from .replies import Button, Reply
-from .residents import Residents
+from ..dialogue import Button, Reply
+from ..faq.logbook import Logbook
+from .store import Residents
 
 __all__ = ["Conversations", "Erased", "Erasure"]
 

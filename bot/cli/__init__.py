@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from .cli_output import echo_json
-from .settings import Settings
+from ..settings import Settings
+from ._output import echo_json
 
 __all__ = ["main"]
 
@@ -30,7 +30,7 @@ def main(ctx: click.Context) -> None:
 @click.pass_obj
 def run(settings: Settings) -> None:
     """Start Rasa and the app, wait until both answer, and stop both on Ctrl-C."""
-    from .stack import Stack, StackError
+    from ..stack import Stack, StackError
 
     stack = Stack(settings.home, app_port=settings.port, host=settings.host)
     click.echo("madoguchi: starting Rasa and the app (about 30 seconds) ...")
@@ -113,16 +113,16 @@ def ask(settings: Settings, text: str, sender: str, as_json: bool) -> None:
 
 # -- knowledge base ---------------------------------------------------------------------------------
 
-from .bookings_cli import bookings  # noqa: E402
-from .kb_cli import kb  # noqa: E402
-from .line_cli import line  # noqa: E402
-from .notices_cli import notices  # noqa: E402
-from .residents_cli import residents  # noqa: E402
-from .segments_cli import segments  # noqa: E402
-from .slots_cli import slots  # noqa: E402
-from .staff_cli import staff  # noqa: E402
-from .telegram_cli import telegram  # noqa: E402
-from .venues_cli import venues  # noqa: E402
+from .bookings import bookings  # noqa: E402
+from .kb import kb  # noqa: E402
+from .line import line  # noqa: E402
+from .notices import notices  # noqa: E402
+from .residents import residents  # noqa: E402
+from .segments import segments  # noqa: E402
+from .slots import slots  # noqa: E402
+from .staff import staff  # noqa: E402
+from .telegram import telegram  # noqa: E402
+from .venues import venues  # noqa: E402
 
 main.add_command(kb)
 main.add_command(line)

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 import click
 
-from .booking_cli_common import open_store
-from .bookings import Bookings, Venue
-from .cli_output import echo_json
-from .settings import Settings
+from ..bookings import Venue, save_venue
+from ..settings import Settings
+from ._bookings import open_store
+from ._output import echo_json
 
-__all__ = ["save_venue", "venues"]
-
-
-def save_venue(
-    store: Bookings,
-    name: str,
-    *,
-    address: str | None = None,
-    access_notes: str | None = None,
-    accessibility: str | None = None,
-) -> Venue:
-    """Add the venue of that name, or change the details given; a detail left as None is kept (empty when new)."""
-    kept = store.venue_named(name)
-    given = {"address": address, "access_notes": access_notes, "accessibility": accessibility}
-    changes = {field: value for field, value in given.items() if value is not None}
-    if kept is not None and not changes:
-        return kept
-    details = {field: getattr(kept, field) if kept else "" for field in given} | changes
-    return store.add_venue(name, **details)
+__all__ = ["venues"]
 
 
 def venue_line(venue: Venue) -> str:

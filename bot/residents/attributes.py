@@ -16,7 +16,7 @@ import yaml
 
 __all__ = ["ATTRIBUTES", "Attribute", "Choice", "load_areas", "vocabulary"]
 
-DEFAULT_AREAS = Path(__file__).parent / "data" / "areas.yml"
+DEFAULT_AREAS = Path(__file__).parent.parent / "data" / "areas.yml"
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from knowledge.loader import RowError, decode_csv
 
+from ..profile_desk import NIGHT
 from .attributes import Attribute
-from .profile_desk import NIGHT
-from .residents import Resident, Residents
+from .store import Resident, Residents
 
 __all__ = ["COLUMNS", "ResidentRow", "parse_residents", "residents_to_csv", "write_residents"]
 

@@ -19,11 +19,11 @@ import yaml
 
 from knowledge import open_database
 
-from .booking_cli_common import parse_when
-from .cli_output import echo_json
-from .notices import LANGUAGES, STATUS_JA, Notice, NoticeStore, Round, SendError, Version
-from .notices_cli_common import COUNT_JA, TOKYO, reach_text, refusals, store_of, tokyo_time
-from .settings import Settings
+from ..notices import LANGUAGES, STATUS_JA, Notice, NoticeStore, Round, SendError, Version
+from ..settings import Settings
+from ._bookings import parse_when
+from ._notices import COUNT_JA, TOKYO, reach_text, refusals, store_of, tokyo_time
+from ._output import echo_json
 
 __all__ = ["notices"]
 
@@ -150,7 +150,7 @@ def notices_test(settings: Settings, notice_id: int, as_json: bool) -> None:
 
 
 async def _send_test(settings: Settings, notice: Notice) -> list[dict[str, str]]:
-    from .notices.wiring import open_channels, send_one
+    from ..notices.wiring import open_channels, send_one
 
     results = []
     async with open_channels(settings) as (line_api, bot):
@@ -206,7 +206,7 @@ def notices_cancel(settings: Settings, notice_id: int) -> None:
 @click.pass_obj
 def notices_status(settings: Settings, notice_id: int, as_json: bool) -> None:
     """Where a notice stands: sent, failed, blocked, unfollowed, still waiting."""
-    from .notices import Outbox
+    from ..notices import Outbox
 
     with refusals():
         store = store_of(settings)
@@ -251,7 +251,7 @@ def notices_dispatch(settings: Settings, as_json: bool) -> None:
 async def _quota_problem(settings: Settings, store: NoticeStore, notice: Notice) -> str | None:
     if not settings.line_channel_access_token:
         return None
-    from .notices.wiring import notice_scheduler, open_channels
+    from ..notices.wiring import notice_scheduler, open_channels
 
     async with open_channels(settings) as (line_api, bot):
         scheduler = notice_scheduler(store.db, settings, line_api=line_api, bot=bot)
@@ -262,7 +262,7 @@ async def _dispatch(settings: Settings) -> tuple[Round, float]:
     """The rounds, and how long they took (the imports before them not counted)."""
     import time
 
-    from .notices.wiring import notice_scheduler, open_channels
+    from ..notices.wiring import notice_scheduler, open_channels
 
     async with open_channels(settings) as (line_api, bot):
         scheduler = notice_scheduler(open_database(settings.db_path), settings, line_api=line_api, bot=bot)

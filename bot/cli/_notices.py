@@ -11,8 +11,8 @@ import click
 
 from knowledge import open_database
 
-from .notices import NoticeError, NoticeStore, SegmentError
-from .settings import Settings
+from ..notices import NoticeError, NoticeStore, SegmentError
+from ..settings import Settings
 
 __all__ = ["COUNT_JA", "TOKYO", "filter_text", "reach_text", "refusals", "store_of", "tokyo_time"]
 
