@@ -13,7 +13,22 @@ from typing import Any, ClassVar
 from knowledge import is_english
 from knowledge.text import has_japanese, normalize
 
-__all__ = ["Button", "Phrases", "Reply", "Step", "Turn", "language_of", "payload"]
+__all__ = ["Button", "Phrases", "Reply", "Step", "Turn", "format_as_of", "language_of", "payload"]
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,15 @@ class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
     custom: Mapping[str, object] = field(default_factory=dict)
+
+    def as_message(self) -> dict[str, Any]:
+        """As Rasa's REST channel carries it: what the channels turn into LINE, Telegram and web-chat messages."""
+        message: dict[str, Any] = {"text": self.text}
+        if self.buttons:
+            message["buttons"] = [b.as_dict() for b in self.buttons]
+        if self.custom:
+            message["custom"] = dict(self.custom)
+        return message
 
 
 @dataclass(frozen=True)
@@ -90,3 +114,14 @@ def language_of(text: str, preferred: str | None) -> str:
     if has_japanese(text):
         return "ja"
     return preferred if preferred in ("en", "ja") else "ja"
+
+
+def format_as_of(as_of: str, language: str) -> str:
+    """ "2022-07" → 「2022年7月」 or "July 2022"."""
+    parts = [p for p in as_of.split("-") if p.isdigit()]
+    if not parts:
+        return as_of
+    year, month, day = [*parts, None, None][:3]
+    if language == "en":
+        return " ".join(x for x in (day and str(int(day)), month and _MONTHS[int(month) - 1], year) if x)
+    return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")

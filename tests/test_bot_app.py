@@ -76,14 +76,14 @@ def test_web_chat_page_is_served(client):
 
 
 def test_pushes_have_no_channel_when_none_is_configured(client):
-    assert client.app.state.outbound.pushers == {}
+    assert client.app.state.parts.outbound.pushers == {}
 
 
 async def test_pushes_go_through_line_and_telegram_when_configured(tmp_path, assistant):
     env = {"MADOGUCHI_HOME": str(tmp_path), "MADOGUCHI_EMBEDDING_MODEL": "hashing",
            "LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t",
            "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35, "TELEGRAM_WEBHOOK_SECRET": "x"}  # fmt: skip
-    pushers = create_app(Settings.from_env(env), assistant=assistant).state.outbound.pushers  # as uvicorn: in a loop
+    pushers = create_app(Settings.from_env(env), assistant=assistant).state.parts.outbound.pushers  # as uvicorn: in a loop
     assert set(pushers) == {"line", "tg"}
     await pushers["line"].api.api_client.close()
     await pushers["tg"].bot.session.close()

@@ -7,9 +7,9 @@ from datetime import datetime
 import pytest
 from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
 
-from bot.app import push_via
 from bot.bookings import Bookings
 from bot.bookings.courier import Courier
+from bot.wiring import push_via
 from channels.line import LinePusher
 from channels.outbound import Outbound, Outcome
 from tests.fakes.line_platform import TOKEN, FakeLinePlatform

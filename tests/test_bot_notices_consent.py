@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.notices import NoticeStore, Version
-from bot.notices.wiring import TelegramNotices
 from bot.residents import Residents
+from bot.wiring import TelegramNotices
 from channels.telegram import TelegramPusher, telegram_bot
 from tests.fakes.notices import VERSIONS, Clock, line_residents, notice, scheduler
 from tests.fakes.residents import Synthetic, add_residents, line_user

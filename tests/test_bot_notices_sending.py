@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
 
-from bot.notices import SendError
 from bot.notices.outbox import retry_key
+from channels.outbound import PushError as SendError
 from tests.fakes.line_platform import FAULTS, TOKEN, FakeLinePlatform
 from tests.fakes.notices import MULTICAST, line_residents, notice, scheduler, users
 from tests.fakes.residents import add_residents

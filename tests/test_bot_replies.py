@@ -1,4 +1,5 @@
-from bot.faq.replies import answer_reply, choose_municipality_reply, format_as_of, handoff_reply
+from bot.dialogue import format_as_of
+from bot.faq.replies import answer_reply, choose_municipality_reply, handoff_reply
 from knowledge import Municipality
 
 ADACHI = Municipality("131211", "足立区", "Adachi City", counter="足立区役所の窓口", phone="03-3880-5111")

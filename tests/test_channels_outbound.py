@@ -8,7 +8,7 @@ import pytest
 
 from channels.line import LinePusher
 from channels.messages import Button, OutMessage
-from channels.outbound import Outbound, Outcome, PushError
+from channels.outbound import Outbound, Outcome, PushError, Retry
 
 HELLO = [OutMessage("明日は スマホ教室 です。", (Button("予約の確認", "/my_bookings"),))]
 
@@ -26,13 +26,13 @@ class ScriptedPusher:
             raise self.errors.pop(0)
 
 
-def outbound(pusher, **kwargs) -> tuple[Outbound, list[float]]:
+def outbound(pusher, *, attempts: int = 4, **kwargs) -> tuple[Outbound, list[float]]:
     waits: list[float] = []
 
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    return Outbound({"line": pusher}, sleep=sleep, **kwargs), waits
+    return Outbound({"line": pusher}, retry=Retry(attempts=attempts, sleep=sleep), **kwargs), waits
 
 
 async def test_transient_errors_are_retried_with_growing_waits_and_one_retry_key():
@@ -109,7 +109,7 @@ async def test_line_push_sends_a_valid_request_with_a_retry_key(platform, line_a
 
 async def test_line_rate_limit_and_server_errors_are_retried_until_sent_once(platform, line_api):
     platform.failures["/v2/bot/message/push"] = [429, 500]
-    out = Outbound({"line": LinePusher(line_api)}, backoff=0.01)
+    out = Outbound({"line": LinePusher(line_api)}, retry=Retry(backoff=0.01))
     delivery = await out.send("line:U" + "1" * 32, HELLO)
     assert (delivery.outcome, delivery.attempts) == (Outcome.SENT, 3)
     keys = {next(v for k, v in r.headers.items() if k.lower() == "x-line-retry-key") for r in platform.requests}

@@ -18,7 +18,7 @@ from bot.app import create_app
 from bot.seen import SeenEvents
 from bot.settings import Settings
 from channels.messages import BUSY, MAX_INPUT, NOT_TEXT, Button, Membership, OutMessage
-from channels.outbound import Outbound, Outcome
+from channels.outbound import Outbound, Outcome, Retry
 from channels.rasa import RasaClient
 from channels.telegram import STALE_BUTTON, TelegramChannel, TelegramPusher, telegram_bot, telegram_router
 from channels.telegram_messages import CallbackKeys, to_telegram_messages
@@ -432,7 +432,7 @@ async def test_a_push_is_retried_after_rate_limits_and_server_errors(pusher, pla
     async def sleep(seconds: float) -> None:
         waits.append(seconds)
 
-    delivery = await Outbound({"tg": pusher}, sleep=sleep).send(f"tg:{CHAT}", [OutMessage("お知らせ")])
+    delivery = await Outbound({"tg": pusher}, retry=Retry(sleep=sleep)).send(f"tg:{CHAT}", [OutMessage("お知らせ")])
     assert (delivery.outcome, delivery.attempts) == (Outcome.SENT, 3)
     assert waits[0] == 1  # Telegram's retry_after
     assert len(platform.sent("sendMessage", chat_id=CHAT)) == 3  # the fake records the two refused attempts too

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.notices import NoticeStore
+from bot.wiring import notice_store
 from knowledge import open_database
 from tests.fakes.console import console_world, log_in
 from tests.fakes.residents import Synthetic, add_residents, line_user
@@ -27,7 +27,7 @@ def operator(world):
 
 
 def _store(world):
-    return NoticeStore.from_settings(open_database(world.settings.db_path), world.settings)
+    return notice_store(open_database(world.settings.db_path), world.settings)
 
 
 def test_a_segment_is_counted_before_it_is_saved(operator, world):

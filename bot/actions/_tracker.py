@@ -48,8 +48,5 @@ def changed_slots(tracker: Tracker, **values: Any) -> list[dict[str, Any]]:
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
-    buttons = [b.as_dict() for b in reply.buttons]
-    if reply.custom:
-        dispatcher.utter_message(text=reply.text, buttons=buttons or None, json_message=dict(reply.custom))
-    else:
-        dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+    message = reply.as_message()
+    dispatcher.utter_message(text=message["text"], buttons=message.get("buttons"), json_message=message.get("custom"))

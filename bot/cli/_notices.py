@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from knowledge import open_database
-
 from ..notices import NoticeError, NoticeStore, SegmentError
 from ..settings import Settings
+from ..wiring import Stores
 
 __all__ = ["COUNT_JA", "TOKYO", "filter_text", "reach_text", "refusals", "store_of", "tokyo_time"]
 
@@ -23,7 +22,7 @@ COUNT_JA = {"sent": "送信済み", "failed": "失敗", "blocked": "ブロック
 
 
 def store_of(settings: Settings) -> NoticeStore:
-    return NoticeStore.from_settings(open_database(settings.db_path), settings)
+    return Stores.open(settings).notices
 
 
 @contextmanager

@@ -96,7 +96,7 @@ def export(settings: Settings, fmt: str, output: Path | None, include_retired: b
 @click.pass_obj
 def search(settings: Settings, query: str, municipality: str | None, limit: int, mode: str, as_json: bool) -> None:
     """Search the knowledge base directly (no Rasa), with the scores."""
-    from ..app import build_assistant
+    from ..wiring import build_assistant
 
     result = build_assistant(settings).searcher.search(query, municipality=municipality, limit=limit, mode=mode)  # type: ignore[arg-type]
     if as_json:
@@ -137,7 +137,7 @@ def reload(settings: Settings) -> None:
     store = _store(settings)
     store.import_municipalities(read_seed_municipalities())
     click.echo(store.import_entries(read_seed_entries()).summary())
-    from ..app import build_assistant
+    from ..wiring import build_assistant
 
     assistant = build_assistant(settings)
     assistant.searcher.refresh()

@@ -9,7 +9,6 @@ madoguchi notices status 1
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,9 @@ from typing import Any
 import click
 import yaml
 
-from knowledge import open_database
-
-from ..notices import LANGUAGES, STATUS_JA, Notice, NoticeStore, Round, SendError, Version
+from ..notices import LANGUAGES, STATUS_JA, Notice, NoticeStore, Round, Version
 from ..settings import Settings
+from ..wiring import Stores
 from ._bookings import parse_when
 from ._notices import COUNT_JA, TOKYO, reach_text, refusals, store_of, tokyo_time
 from ._output import echo_json
@@ -150,20 +148,20 @@ def notices_test(settings: Settings, notice_id: int, as_json: bool) -> None:
 
 
 async def _send_test(settings: Settings, notice: Notice) -> list[dict[str, str]]:
-    from ..notices.wiring import open_channels, send_one
+    from channels.outbound import Outbound
+
+    from ..notices.trial import send_test
+    from ..wiring import open_pushers, push_via, pushers
 
     results = []
-    async with open_channels(settings) as (line_api, bot):
-        for address in settings.staff_test_addresses:
-            for lang in notice.versions:
-                reply = notice.version(lang).reply()
-                try:
-                    await send_one(address, replace(reply, text=f"【テスト】{reply.text}"), line_api=line_api, bot=bot,
-                                   settings=settings)  # fmt: skip
-                    result = "sent"
-                except SendError as exc:
-                    result = f"failed: {exc.detail}"
-                results.append({"address": address, "language": lang, "result": result})
+    async with open_pushers(settings) as (line_api, bot):
+        push = push_via(Outbound(pushers(line_api=line_api, bot=bot)))
+        for lang in notice.versions:
+            sent = await send_test(push, notice.version(lang).reply(), addresses=settings.staff_test_addresses)
+            for address, problem in sent:
+                results.append(
+                    {"address": address, "language": lang, "result": f"failed: {problem}" if problem else "sent"}
+                )
     return results
 
 
@@ -251,9 +249,9 @@ def notices_dispatch(settings: Settings, as_json: bool) -> None:
 async def _quota_problem(settings: Settings, store: NoticeStore, notice: Notice) -> str | None:
     if not settings.line_channel_access_token:
         return None
-    from ..notices.wiring import notice_scheduler, open_channels
+    from ..wiring import notice_scheduler, open_pushers
 
-    async with open_channels(settings) as (line_api, bot):
+    async with open_pushers(settings) as (line_api, bot):
         scheduler = notice_scheduler(store.db, settings, line_api=line_api, bot=bot)
         return await scheduler.quota_problem(store.segment(notice.segment_id).filter)
 
@@ -262,10 +260,10 @@ async def _dispatch(settings: Settings) -> tuple[Round, float]:
     """The rounds, and how long they took (the imports before them not counted)."""
     import time
 
-    from ..notices.wiring import notice_scheduler, open_channels
+    from ..wiring import notice_scheduler, open_pushers
 
-    async with open_channels(settings) as (line_api, bot):
-        scheduler = notice_scheduler(open_database(settings.db_path), settings, line_api=line_api, bot=bot)
+    async with open_pushers(settings) as (line_api, bot):
+        scheduler = notice_scheduler(Stores.open(settings).db, settings, line_api=line_api, bot=bot)
         started = time.perf_counter()
         done = await scheduler.until_idle()
         return done, round(time.perf_counter() - started, 2)

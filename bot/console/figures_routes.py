@@ -1,14 +1,10 @@
 """数字: the figures as server-drawn bar charts with their numbers beside them, and each as CSV."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlite_utils import Database
 
-from ..notices import NoticeStore, Outbox
-from ..settings import Settings
 from .accounts import Session
 from .figures import Figure, figures, to_csv
 from .web import PAGES, Console, Guard, Refused
@@ -16,12 +12,12 @@ from .web import PAGES, Console, Guard, Refused
 __all__ = ["figures_router"]
 
 
-def figures_router(console: Console, *, db: Database, settings: Settings) -> APIRouter:
+def figures_router(console: Console) -> APIRouter:
     router = APIRouter(prefix="/admin/figures", include_in_schema=False)
     roles = next(roles for href, _, roles in PAGES if href == "/admin/figures")
     Staff = Annotated[Session, Depends(Guard(console, roles=roles))]
 
-    notices = (NoticeStore.from_settings(db, settings), Outbox(db, clock=lambda: datetime.now(UTC)))
+    notices = (console.notices, console.outbox)
 
     def read(days: int) -> list[Figure]:
         return figures(

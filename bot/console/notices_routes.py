@@ -2,16 +2,15 @@
 and follow its delivery. Over `bot.notices.NoticeStore`, the store `madoguchi notices` uses."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlite_utils import Database
 
-from ..notices import STATUS_JA, NoticeError, NoticeStore, Outbox, SegmentError, Version, parse_where, validate
-from ..settings import Settings
+from ..notices import STATUS_JA, NoticeError, SegmentError, Version, parse_where, validate
+from ..notices.trial import send_test
 from .accounts import Session
 from .web import Console, Guard, no_store
 
@@ -34,11 +33,10 @@ def _when(at: str) -> datetime | None:
     return datetime.fromisoformat(at).replace(tzinfo=TOKYO) if at else None
 
 
-def notices_router(console: Console, *, db: Database, settings: Settings) -> APIRouter:
+def notices_router(console: Console) -> APIRouter:
     router = APIRouter(prefix="/admin/notices", include_in_schema=False)
     Staff = Annotated[Session, Depends(Guard(console, roles=frozenset({"operator"})))]
-    store = NoticeStore.from_settings(db, settings)
-    outbox = Outbox(db, clock=lambda: datetime.now(UTC))
+    store, outbox = console.notices, console.outbox
 
     async def refused(call: Callable[[], Any]) -> tuple[Any, str]:
         try:
@@ -71,7 +69,7 @@ def notices_router(console: Console, *, db: Database, settings: Settings) -> API
             counts_ja=COUNTS_JA,
             tokyo=_tokyo,
             languages=LANGUAGE_FIELDS,
-            test_addresses=settings.staff_test_addresses,
+            test_addresses=console.test_addresses,
         )
         response.status_code = 422 if problem else 200
         return response
@@ -131,7 +129,7 @@ def notices_router(console: Console, *, db: Database, settings: Settings) -> API
         elif change == "test":
             notice, problem = await refused(lambda: store.notice(notice_id))
             if notice is not None:
-                problem = await _test_send(request, notice=notice, addresses=settings.staff_test_addresses)
+                problem = await _test_send(console, notice)
         else:
             notice, problem = None, "その操作はありません。"
         if notice is None or problem:
@@ -142,17 +140,15 @@ def notices_router(console: Console, *, db: Database, settings: Settings) -> API
     return router
 
 
-async def _test_send(request: Request, *, notice: Any, addresses: tuple[str, ...]) -> str:
+async def _test_send(console: Console, notice: Any) -> str:
     """Every version to the staff accounts of MADOGUCHI_STAFF_TEST_ADDRESSES, through the app's outbound channels."""
-    if not addresses:
+    if not console.test_addresses or console.push is None:
         return "試し送信の宛先がありません。MADOGUCHI_STAFF_TEST_ADDRESSES に職員のアカウントを設定してください。"
-    from ..app import push_via  # the composition root's one way to push a reply
-
-    push = push_via(request.app.state.outbound)
     failed = []
-    for address in addresses:
-        for lang in notice.versions:
-            delivery = await push(address, notice.version(lang).reply())
-            if delivery.outcome.value != "sent":
-                failed.append(f"{address}（{lang}）: {delivery.detail or delivery.outcome.value}")
+    for lang in notice.versions:
+        for address, problem in await send_test(
+            console.push, notice.version(lang).reply(), addresses=console.test_addresses
+        ):
+            if problem:
+                failed.append(f"{address}（{lang}）: {problem}")
     return "試し送信できなかった宛先があります: " + "、".join(failed) if failed else ""

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 from fastapi import APIRouter
-from sqlite_utils import Database
 
-from ..bookings import Bookings
-from ..faq import Assistant
-from ..settings import Settings
-from .accounts import Accounts
 from .admin_routes import admin_router
-from .audit import Audit
 from .auth_routes import auth_router
 from .classes_routes import classes_router
 from .figures_routes import figures_router
@@ -23,24 +14,11 @@ from .notices_routes import notices_router
 from .unanswered_routes import unanswered_router
 from .web import Console, Refused, environment, refused_page
 
-__all__ = ["Refused", "console_router", "refused_page"]
+__all__ = ["Console", "Refused", "console_router", "environment", "refused_page"]
 
 
-def console_router(
-    settings: Settings, *, db: Database, assistant: Assistant, bookings: Bookings, run: Callable[..., Awaitable[Any]]
-) -> APIRouter:
-    """Every console route at /admin; `db` holds staff and the audit log; all store work goes through `run`."""
-    console = Console(
-        accounts=Accounts(db),
-        audit=Audit(db),
-        store=assistant.searcher.store,
-        searcher=assistant.searcher,
-        logbook=assistant.logbook,
-        bookings=bookings,
-        run=run,
-        templates=environment(),
-        municipality=settings.municipality,
-    )
+def console_router(console: Console) -> APIRouter:
+    """Every console route at /admin, over the stores and the worker of `console`."""
     router = APIRouter()
     for part in (
         auth_router,
@@ -49,8 +27,8 @@ def console_router(
         unanswered_router,
         classes_router,
         admin_router,
+        figures_router,
+        notices_router,
     ):
         router.include_router(part(console))
-    router.include_router(figures_router(console, db=db, settings=settings))
-    router.include_router(notices_router(console, db=db, settings=settings))
     return router

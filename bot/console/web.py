@@ -19,6 +19,7 @@ from knowledge import KnowledgeStore, Searcher
 
 from ..bookings import Bookings
 from ..faq import Logbook
+from ..notices import NoticeStore, Outbox
 from .accounts import Accounts, Session
 from .audit import Audit
 
@@ -90,7 +91,7 @@ def no_store(response: R) -> R:
 
 @dataclass
 class Console:
-    """The stores the bot and the CLI use, and the one worker thread they run on."""
+    """What every page works with: the stores the bot and the CLI use, and the one worker thread they run on."""
 
     accounts: Accounts
     audit: Audit
@@ -98,8 +99,12 @@ class Console:
     searcher: Searcher
     logbook: Logbook
     bookings: Bookings
+    notices: NoticeStore
+    outbox: Outbox
     run: Callable[..., Awaitable[Any]]
     templates: Environment
+    push: Callable[..., Awaitable[Any]] | None = None  # push(address, reply) → the delivery: staff's test sends
+    test_addresses: tuple[str, ...] = ()  # the staff accounts a test send goes to
     municipality: str = ""
 
     def page(self, name: str, *, request: Request, session: Session | None, **context: Any) -> HTMLResponse:

@@ -11,14 +11,13 @@ import json
 
 from knowledge import Entry, Municipality
 
-from ..dialogue import Button, Reply
+from ..dialogue import Button, Reply, format_as_of
 
 __all__ = [
     "answer_reply",
     "booking_offer_reply",
     "choose_municipality_reply",
     "faq_button",
-    "format_as_of",
     "handoff_reply",
     "place_question_reply",
 ]
@@ -39,31 +38,6 @@ _STATUS = {
         "終了": "ended",
     },
 }
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def format_as_of(as_of: str, language: Language) -> str:
-    """ "2022-07" → 「2022年7月」 or "July 2022"."""
-    parts = [p for p in as_of.split("-") if p.isdigit()]
-    if not parts:
-        return as_of
-    year, month, day = [*parts, None, None][:3]
-    if language == "en":
-        return " ".join(x for x in (day and str(int(day)), month and _MONTHS[int(month) - 1], year) if x)
-    return f"{year}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
 
 
 def faq_button(entry: Entry) -> Button:

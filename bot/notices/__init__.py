@@ -9,7 +9,7 @@ from __future__ import annotations
 from .outbox import Batch, Outbox
 from .scheduler import NoticeScheduler, Round
 from .segments import Filter, SegmentError, filter_sql, parse_where, reachable_sql, validate
-from .sender import ChatOut, LineOut, Pace, Sender, SendError
+from .sender import ChatOut, LineOut, Pace, Sender
 from .store import LANGUAGES, STATUS_JA, Notice, NoticeError, NoticeStore, Reach, Segment, Version, sql_time
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "Round",
     "Segment",
     "SegmentError",
-    "SendError",
     "Sender",
     "Version",
     "filter_sql",

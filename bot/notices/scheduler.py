@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from channels.outbound import PushError
+
 from .outbox import Outbox
 from .segments import Filter
-from .sender import Sender, SendError
+from .sender import Sender
 from .store import NoticeStore, sql_time
 
 __all__ = ["NoticeScheduler", "Round"]
@@ -121,7 +123,7 @@ class NoticeScheduler:
             return None
         try:
             remaining = await self.sender.line.remaining()
-        except SendError as exc:  # not a reason to hold a notice (防災 least of all): the sending retries anyway
+        except PushError as exc:  # not a reason to hold a notice (防災 least of all): the sending retries anyway
             log.warning("LINE's quota could not be checked (%s); sending without the check", exc.detail)
             return None
         if remaining is None:  # no limit (地方公共団体プラン): no need to count

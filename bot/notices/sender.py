@@ -1,9 +1,9 @@
 """Sending a notice's due batches: LINE by multicast (500 users a request), Telegram chat by chat.
 
 Requests are paced below the platform's limits (`rate` a second, a few in flight), and a refused request is
-tried again with exponential backoff and the same retry key on 429, 5xx, a timeout or a dropped connection
-(`Retry-After` is honoured when given). A platform that keeps failing stops the round: the batch stays
-`sending` and the next round sends it again with its key.
+tried again by the channels' one retry loop (`channels.outbound.Retry`: backoff, Retry-After, the batch's retry
+key). A platform that keeps failing stops the round: the batch stays `sending` and the next round sends it
+again with its key.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from channels.outbound import PushError, Retry
+
 from ..dialogue import Reply
-from ..residents import Residents
 from .outbox import Batch, Outbox
 from .store import Notice
 
-__all__ = ["ChatOut", "LineOut", "Pace", "SendError", "Sender"]
+__all__ = ["ChatOut", "LineOut", "Pace", "Sender"]
 
 log = logging.getLogger("madoguchi.notices")
 T = TypeVar("T")
@@ -32,17 +32,9 @@ CHAT_BATCH = 50  # Telegram chats claimed at a time
 _NAMES = {"line": "LINE", "tg": "Telegram"}
 
 
-class SendError(Exception):
-    """The platform refused. `retry`: worth trying again (429, 5xx, timeout); `blocked`: the resident is gone."""
-
-    def __init__(
-        self, detail: str, *, retry: bool = False, blocked: bool = False, retry_after: float | None = None
-    ) -> None:
-        super().__init__(detail)
-        self.detail, self.retry, self.blocked, self.retry_after = detail, retry, blocked, retry_after
-
-
 class LineOut(Protocol):
+    """Raises `channels.outbound.PushError` when LINE refuses."""
+
     async def multicast(self, users: Sequence[str], replies: Sequence[Reply], *, retry_key: str) -> None: ...
 
     async def remaining(self) -> int | None:
@@ -84,13 +76,11 @@ class Sender:
     outbox: Outbox
     line: LineOut | None = None
     tg: ChatOut | None = None
+    deactivate: Callable[[str], None] | None = None  # a blocked Telegram address: send nothing more to it
     run: Callable[..., Awaitable[Any]] = _inline  # the outbox's blocking calls: the app's worker thread, or inline
     rate: float = 20.0
     in_flight: int = 8  # requests under way at once: a slow one does not hold the others up
-    attempts: int = 5
-    backoff: float = 0.5  # seconds before the first retry; doubled each time, with jitter
-    max_wait: float = 30.0
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    retry: Retry = field(default_factory=lambda: Retry(attempts=5))
     pace: Pace = field(init=False)
 
     def __post_init__(self) -> None:
@@ -168,39 +158,28 @@ class Sender:
         assert tg is not None
         try:
             error = await self._try(lambda: tg.push(chat, replies, retry_key=batch.retry_key), batch)
-        except SendError as exc:  # blocked: nothing more is sent to this address
+        except PushError as exc:  # blocked: nothing more is sent to this address
             await self.call(self.outbox.finish_one, batch.id, address, status="blocked", detail=exc.detail)
-            await self.call(_deactivate, self.outbox, address)
+            if self.deactivate is not None:
+                await self.call(self.deactivate, address)
             return
         await self.call(self.outbox.finish_one, batch.id, address, status="failed" if error else "sent", detail=error)
 
     async def _try(self, request: Callable[[], Awaitable[None]], batch: Batch) -> str:
         """'' once accepted, the refusal when it is final; raises _Stalled when retries ran out."""
-        for attempt in range(1, self.attempts + 1):
-            await self.pace.wait()
-            try:
-                await request()
-                return ""
-            except SendError as exc:
-                if exc.blocked:
-                    raise
-                if not exc.retry:
-                    log.warning("notice %s batch %s refused: %s", batch.notice_id, batch.id, exc.detail)
-                    return exc.detail or "refused"
-                await self.call(self.outbox.attempted, batch.id, exc.detail)
-                if attempt == self.attempts:
-                    log.warning(
-                        "notice %s batch %s: platform still failing (%s)", batch.notice_id, batch.id, exc.detail
-                    )
-                    raise _Stalled(exc.detail) from exc
-                await self.sleep(self._wait(attempt, exc.retry_after))
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _wait(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(retry_after, self.max_wait)
-        return min(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()), self.max_wait)
+        async def retried(exc: PushError) -> None:
+            await self.call(self.outbox.attempted, batch.id, exc.detail)
 
-
-def _deactivate(outbox: Outbox, address: str) -> None:
-    Residents(outbox.db).deactivate(address)
+        try:
+            await self.retry.run(request, before=self.pace.wait, retried=retried)
+        except PushError as exc:
+            if exc.blocked:
+                raise
+            if not exc.retry:
+                log.warning("notice %s batch %s refused: %s", batch.notice_id, batch.id, exc.detail)
+                return exc.detail or "refused"
+            await self.call(self.outbox.attempted, batch.id, exc.detail)
+            log.warning("notice %s batch %s: platform still failing (%s)", batch.notice_id, batch.id, exc.detail)
+            raise _Stalled(exc.detail) from exc
+        return ""

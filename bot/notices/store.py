@@ -15,8 +15,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..dialogue import Button, Reply
-from ..residents import ATTRIBUTES, Attribute, Residents, load_areas, vocabulary
-from ..settings import Settings
+from ..residents import ATTRIBUTES, Attribute
+from ..residents.store import migrations as residents_schema
 from .schema import migrations
 from .segments import Filter, reachable_sql, validate
 
@@ -103,16 +103,8 @@ class NoticeStore:
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.db, self.vocabulary, self.clock = db, vocabulary, clock
-        Residents(db)  # the tables segments read
+        residents_schema.apply(db)  # the tables segments read
         migrations.apply(db)
-
-    @classmethod
-    def from_settings(
-        cls, db: Database, settings: Settings, *, clock: Callable[[], datetime] | None = None
-    ) -> NoticeStore:
-        """The store with the deployment's vocabulary (its areas included)."""
-        areas = load_areas(settings.municipality, path=settings.areas_file)
-        return cls(db, vocabulary=vocabulary(areas), clock=clock or _utcnow)
 
     # -- segments -----------------------------------------------------------------------------------
 

@@ -14,8 +14,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..dialogue import Button, Reply, Step, Turn, payload
-from ..faq.replies import format_as_of
+from ..dialogue import Button, Reply, Step, Turn, format_as_of, payload
 from ..residents import Attribute, Choice, Residents, vocabulary
 from .wording import Words
 

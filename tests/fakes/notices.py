@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.notices import NoticeScheduler, NoticeStore, Outbox, Sender, Version
-from bot.notices.wiring import LineNotices
+from bot.residents import Residents
+from bot.wiring import LineNotices
 from channels.line_multicast import LineMulticaster
+from channels.outbound import Retry
 
 from .residents import Synthetic, line_user
 
@@ -35,8 +37,10 @@ def scheduler(db, api, *, clock=None, timeout=5.0, **sender) -> NoticeScheduler:
     store = NoticeStore(db, clock=clock)
     outbox = Outbox(db, clock=clock)
     line = LineNotices(LineMulticaster(api, timeout=timeout)) if api else None
-    sender = {"rate": 200.0, "backoff": 0.01, **sender}
-    return NoticeScheduler(store, outbox, Sender(outbox, line=line, **sender), clock=clock)
+    retry = {k: sender.pop(k) for k in ("attempts", "backoff", "sleep") if k in sender}
+    sender = {"rate": 200.0, "retry": Retry(**{"attempts": 5, "backoff": 0.01, **retry}), **sender}
+    deactivate = Residents(db).deactivate
+    return NoticeScheduler(store, outbox, Sender(outbox, line=line, deactivate=deactivate, **sender), clock=clock)
 
 
 def notice(s: NoticeScheduler, *, segment=None, emergency=False, versions=VERSIONS) -> int:
