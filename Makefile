@@ -37,7 +37,7 @@ $(RASA_VENV)/.done: requirements/rasa.lock
 	@scripts/setup-venv.sh rasa $(RASA_VENV) requirements/rasa.lock
 	@touch $@
 
-$(E5_DIR)/madoguchi-convert.json: $(APP_VENV)/.done knowledge/convert.py
+$(E5_DIR)/madoguchi-convert.json: $(APP_VENV)/.done $(wildcard knowledge/convert/*.py)
 	$(PY) -m knowledge.convert $(E5_DIR)
 
 train: $(RASA_VENV)/.done ## train the Rasa model when config.yml, intents/ or the tokenizer changed

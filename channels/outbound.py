@@ -47,7 +47,13 @@ class PushError(Exception):
         retry_after: float | None = None,
     ) -> None:  # fmt: skip
         super().__init__(detail)
-        self.detail, self.status, self.retry, self.blocked, self.retry_after = detail, status, retry, blocked, retry_after
+        self.detail, self.status, self.retry, self.blocked, self.retry_after = (
+            detail,
+            status,
+            retry,
+            blocked,
+            retry_after,
+        )
         self.attempts = 0  # set by `Retry.run` when it gives up
 
 

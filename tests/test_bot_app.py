@@ -83,7 +83,9 @@ async def test_pushes_go_through_line_and_telegram_when_configured(tmp_path, ass
     env = {"MADOGUCHI_HOME": str(tmp_path), "MADOGUCHI_EMBEDDING_MODEL": "hashing",
            "LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t",
            "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35, "TELEGRAM_WEBHOOK_SECRET": "x"}  # fmt: skip
-    pushers = create_app(Settings.from_env(env), assistant=assistant).state.parts.outbound.pushers  # as uvicorn: in a loop
+    pushers = create_app(
+        Settings.from_env(env), assistant=assistant
+    ).state.parts.outbound.pushers  # as uvicorn: in a loop
     assert set(pushers) == {"line", "tg"}
     await pushers["line"].api.api_client.close()
     await pushers["tg"].bot.session.close()

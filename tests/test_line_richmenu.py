@@ -15,7 +15,8 @@ from linebot.v3.messaging import ApiException
 from PIL import Image
 
 from bot.cli import main
-from channels.line_richmenu import RichMenu, RichMenuError, check_image, clients, deploy
+from channels.line_richmenu import RichMenu, RichMenuError, check_image
+from channels.line_richmenu_deploy import clients, deploy
 from channels.line_richmenu_image import ICONS, contrast_ratio, find_font, overflows, render
 from tests.fakes.line_platform import TOKEN, FakeLinePlatform
 from tests.fakes.line_richmenus import FakeRichMenus, _menu_errors

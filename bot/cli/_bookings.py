@@ -9,16 +9,15 @@ from typing import Any
 
 import click
 
-from knowledge import open_database
-
 from ..bookings import STATUS_JA, Booking, BookingError, Bookings
 from ..settings import Settings
+from ..wiring import Stores
 
 __all__ = ["booking_line", "open_store", "parse_clock", "parse_day", "parse_when", "refusals"]
 
 
 def open_store(settings: Settings) -> Bookings:
-    return Bookings(open_database(settings.db_path), reminder_at=settings.reminder_at)
+    return Stores.open(settings).bookings
 
 
 @contextmanager

@@ -11,7 +11,6 @@ import click
 from knowledge import (
     KnowledgeStore,
     entries_to_csv,
-    open_database,
     parse_csv,
     read_seed_entries,
     read_seed_municipalities,
@@ -19,13 +18,14 @@ from knowledge import (
 from knowledge.loader import parse_yaml
 
 from ..settings import Settings
+from ..wiring import Stores
 from ._output import echo_json
 
 __all__ = ["kb"]
 
 
 def _store(settings: Settings) -> KnowledgeStore:
-    return KnowledgeStore(open_database(settings.db_path))
+    return Stores.open(settings).knowledge
 
 
 @click.group()

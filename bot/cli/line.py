@@ -32,7 +32,7 @@ def _clear_errors() -> Iterator[None]:
 
 @contextmanager
 def _line(settings: Settings) -> Iterator[tuple[MessagingApi, MessagingApiBlob]]:
-    from channels.line_richmenu import clients
+    from channels.line_richmenu_deploy import clients
 
     with clients(
         token=settings.line_channel_access_token,
@@ -79,7 +79,7 @@ def image(settings: Settings, out: Path | None) -> None:
 @click.pass_obj
 def deploy(settings: Settings, as_json: bool) -> None:
     """Make the menu every user's default and delete earlier madoguchi menus (safe to run again)."""
-    from channels.line_richmenu import deploy as deploy_menu
+    from channels.line_richmenu_deploy import deploy as deploy_menu
 
     with _clear_errors(), _line(settings) as (api, blob):
         menu = _menu()
@@ -98,7 +98,7 @@ def deploy(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def list_(settings: Settings, as_json: bool) -> None:
     """The channel's rich menus, madoguchi's or not; the default is marked."""
-    from channels.line_richmenu import list_menus
+    from channels.line_richmenu_deploy import list_menus
 
     with _clear_errors(), _line(settings) as (api, _):
         menus = list_menus(api=api)
@@ -118,7 +118,7 @@ def list_(settings: Settings, as_json: bool) -> None:
 @click.pass_obj
 def delete(settings: Settings, rich_menu_ids: tuple[str, ...], all_ours: bool, as_json: bool) -> None:
     """Delete rich menus by id, or --all of madoguchi's."""
-    from channels.line_richmenu import delete_menus, list_menus
+    from channels.line_richmenu_deploy import delete_menus, list_menus
 
     if not rich_menu_ids and not all_ours:
         raise click.UsageError("name the rich menus to delete (see `madoguchi line richmenu list`) or give --all")

@@ -7,22 +7,19 @@ from pathlib import Path
 
 import click
 
-from knowledge import open_database
-
-from ..faq import Logbook
 from ..profile_desk import ProfileForm
 from ..profile_desk.wording import Words
 from ..residents import Choice, Residents, load_areas, vocabulary
-from ..residents.erasure import Conversations, Erasure
 from ..residents.spreadsheet import parse_residents, residents_to_csv, write_residents
 from ..settings import Settings
+from ..wiring import Stores
 from ._output import echo_json
 
 __all__ = ["residents"]
 
 
 def _residents(settings: Settings) -> Residents:
-    return Residents(open_database(settings.db_path))
+    return Stores.open(settings).residents
 
 
 def _areas(settings: Settings) -> tuple[Choice, ...]:
@@ -116,13 +113,7 @@ def delete(settings: Settings, address: str, yes: bool, as_json: bool) -> None:
     """Erase one resident's data, as 「データを削除」 in the chat does (bookings stay, without the chat link)."""
     if not yes:
         click.confirm(f"{address} のデータをすべて削除します。元には戻せません。よろしいですか？", abort=True)
-    db = open_database(settings.db_path)
-    erasure = Erasure(
-        Residents(db),
-        logbook=Logbook(db, secret_key=settings.secret_key),
-        conversations=Conversations(settings.tracker_db),
-    )
-    erased = erasure.erase(address)
+    erased = Stores.open(settings).erasure.erase(address)
     if as_json:
         echo_json(erased.to_dict())
         return

@@ -6,17 +6,16 @@ import sys
 
 import click
 
-from knowledge import open_database
-
 from ..console import ROLES, AccountError, Accounts, Audit
 from ..settings import Settings
+from ..wiring import Stores
 
 __all__ = ["staff"]
 
 
 def _accounts(settings: Settings) -> tuple[Accounts, Audit]:
-    db = open_database(settings.db_path)
-    return Accounts(db), Audit(db)
+    stores = Stores.open(settings)
+    return stores.accounts, stores.audit
 
 
 def _password(from_stdin: bool) -> str:

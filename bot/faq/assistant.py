@@ -7,13 +7,14 @@ from dataclasses import dataclass, replace
 from knowledge import Entry, Municipality, Searcher, SearchResult, detect_municipality
 from knowledge.text import has_words
 
-from ..dialogue import Button, Reply, language_of
+from ..dialogue import Reply, language_of
 from .logbook import Logbook, QuestionRecord
 from .replies import (
     answer_reply,
     booking_offer_reply,
     choose_municipality_reply,
     faq_button,
+    feedback_reply,
     handoff_reply,
     place_question_reply,
 )
@@ -28,7 +29,7 @@ from .routing import (
 )
 from .small_talk import LANGUAGE_CHOSEN, LANGUAGE_WORDS, MENU_WORDS, NO_WORDS, small_talk_reply
 
-__all__ = ["Answer", "Assistant"]
+__all__ = ["Answer", "Assistant", "Question"]
 
 MAX_QUERY = 1000  # characters searched; longer messages are cut (the log keeps more)
 # shown under 「よくある質問」 until the question log knows better
@@ -39,6 +40,17 @@ DEFAULT_MENU = (
     "national-mynumber-hokensho",
     "kunitachi-okuyami-madoguchi",
 )
+
+
+@dataclass(frozen=True)
+class Question:
+    """The message being answered: its text, who sent it on which channel, its language, the resident's place."""
+
+    text: str
+    sender: str
+    channel: str
+    language: str
+    resident: str | None = None  # the municipality the resident lives in, when known
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,7 @@ class Assistant:
             return self.answer(text, sender=sender, channel=channel, municipality=municipality, language=language,
                                faq_id=faq_id)  # fmt: skip
         resident = municipality or self.default_municipality or None
+        question = Question(text, sender, channel, lang, resident)
         result = self.searcher.search(rest[:MAX_QUERY], municipality=resident, limit=8)  # room for a national answer
         learned = result.named_municipality
         if result.best is not None and result.answered:
@@ -120,10 +133,9 @@ class Assistant:
             if needs_place(result):
                 everywhere = shared_answer(result)  # what holds wherever the resident lives answers at once
                 if everywhere is None:
-                    return self._ask_place(result, text=text, sender=sender, channel=channel, lang=lang)
+                    return self._ask_place(result, replace(question, resident=None))
                 entry = everywhere
-            turn = self._answered(entry, text=text, sender=sender, channel=channel, resident=resident,
-                                  lang=lang, result=result)  # fmt: skip
+            turn = self._answered(entry, question, result=result)
             if looks_like_booking(rest):  # 「スマホ講座を予約できる？」: the answer, and the booking one tap away
                 offer = booking_offer_reply(language=lang)
                 turn = replace(turn, reply=replace(turn.reply, buttons=(*offer.buttons[:2], *turn.reply.buttons)))
@@ -138,10 +150,9 @@ class Assistant:
             return self._place_chosen(place, text=text, language=language, pending=pending, sender=sender,
                                       channel=channel)  # fmt: skip
         if looks_like_booking(rest):
-            self._log(text, sender, channel, lang, resident, "booking_offered", "", 0.0, result)
+            self._log(question, "booking_offered", result=result, score=0.0)
             return Answer(booking_offer_reply(language=lang), False, lang, result=result)
-        turn = self._handed_off(result, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
-        return replace(turn, municipality=learned)
+        return replace(self._handed_off(result, question), municipality=learned)
 
     def _place_chosen(
         self, place: str | None, *, text: str, language: str | None, pending: str | None, sender: str, channel: str
@@ -156,12 +167,11 @@ class Assistant:
         return replace(later, reply=Reply(f"{first}\n\n{later.reply.text}", later.reply.buttons, later.reply.custom),
                        municipality=code, pending=None)  # fmt: skip
 
-    def _ask_place(self, result: SearchResult, *, text: str, sender: str, channel: str, lang: str) -> Answer:
+    def _ask_place(self, result: SearchResult, question: Question) -> Answer:
         """The answer differs by municipality, none is known and no national answer fits: ask which one."""
-        reply = place_question_reply(self.searcher.municipalities, language=lang)
-        score = result.best.score if result.best else 0.0
-        self._log(text, sender, channel, lang, None, "asked_municipality", "", score, result)
-        return Answer(reply, False, lang, "", result, pending=text[:500])
+        reply = place_question_reply(self.searcher.municipalities, language=question.language)
+        self._log(question, "asked_municipality", result=result)
+        return Answer(reply, False, question.language, "", result, pending=question.text[:500])
 
     def answer(
         self,
@@ -182,27 +192,16 @@ class Assistant:
             return Answer(self.menu(language=lang), True, lang)
         if (choice := LANGUAGE_WORDS.get(text.strip().lower())) is not None:
             return Answer(Reply(LANGUAGE_CHOSEN[choice]), True, choice)
+        question = Question(text, sender, channel, lang, resident)
         if faq_id and (entry := self.searcher.entry(faq_id)) is not None:
-            return self._answered(entry, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
+            return self._answered(entry, question)
         result = self.searcher.search(text[:MAX_QUERY], municipality=resident)
-        best = result.best
-        if best is None or not result.answered:
-            return self._handed_off(result, text=text, sender=sender, channel=channel, resident=resident, lang=lang)
-        return self._answered(
-            best.entry, text=text, sender=sender, channel=channel, resident=resident, lang=lang, result=result
-        )
+        if result.best is None or not result.answered:
+            return self._handed_off(result, question)
+        return self._answered(result.best.entry, question, result=result)
 
-    def _answered(
-        self,
-        entry: Entry,
-        *,
-        text: str,
-        sender: str,
-        channel: str,
-        resident: str | None,
-        lang: str,
-        result: SearchResult | None = None,
-    ) -> Answer:
+    def _answered(self, entry: Entry, question: Question, *, result: SearchResult | None = None) -> Answer:
+        resident, lang = question.resident, question.language
         place = None if entry.shared else self.municipality(entry.municipality)
         home = place or self.municipality(resident)
         other = ""
@@ -219,20 +218,17 @@ class Assistant:
         )
         if other and not resident:
             reply = Reply(reply.text + "\n\n" + _ask_home_hint(lang), reply.buttons)
-        score = result.best.score if result and result.best else 1.0
-        self._log(text, sender, channel, lang, resident, "answered", entry.id, score, result)
+        self._log(question, "answered", faq_id=entry.id, result=result)
         return Answer(reply, True, lang, entry.id, result)
 
-    def _handed_off(
-        self, result: SearchResult, *, text: str, sender: str, channel: str, resident: str | None, lang: str
-    ) -> Answer:
-        home = self.municipality(result.municipality or resident)
+    def _handed_off(self, result: SearchResult, question: Question) -> Answer:
+        home = self.municipality(result.municipality or question.resident)
         reply = handoff_reply(
-            language=lang, home=home, municipalities=self.searcher.municipalities, elsewhere=result.other_place
-        )
-        score = result.best.score if result.best else 0.0
-        self._log(text, sender, channel, lang, resident, "handed_off", "", score, result)
-        return Answer(reply, False, lang, "", result)
+            language=question.language, home=home, municipalities=self.searcher.municipalities,
+            elsewhere=result.other_place,
+        )  # fmt: skip
+        self._log(question, "handed_off", result=result)
+        return Answer(reply, False, question.language, "", result)
 
     def menu(self, *, language: str, prompt: str = "") -> Reply:
         """The questions residents ask most, as buttons."""
@@ -252,7 +248,7 @@ class Assistant:
         reply = handoff_reply(
             language=lang, home=home, municipalities=self.searcher.municipalities, asked_for_person=True
         )
-        self._log(text, sender, channel, lang, resident, "human_requested", "", 0.0, None)
+        self._log(Question(text, sender, channel, lang, resident), "human_requested")
         return Answer(reply, False, lang)
 
     def choose_municipality(self, value: str | None, *, text: str, language: str | None) -> tuple[str | None, Reply]:
@@ -275,37 +271,21 @@ class Assistant:
     ) -> Reply:
         """Record whether an answer helped; on a "no", offer the counter and the phone."""
         self.logbook.record_feedback(sender=sender, faq_id=faq_id, question=question, helpful=helpful, comment=comment)
-        en = language == "en"
-        if helpful is True:
-            return Reply(
-                "I'm glad it helped. Ask me anything else."
-                if en
-                else "お役に立ててよかったです。ほかにもご質問があればどうぞ。"
-            )
-        if helpful is False:
-            text = (
-                "Sorry that did not help. Try asking in other words, or talk to staff:"
-                if en
-                else "お役に立てず、すみません。言葉をかえてもう一度おたずねいただくか、職員にご相談ください。"
-            )
-            return Reply(text, (Button("Talk to staff" if en else "人と話したい", "/human_handoff"),))
-        return Reply("Thank you for your feedback." if en else "ご意見ありがとうございます。今後の改善に役立てます。")
+        return feedback_reply(helpful, language=language)
 
     def _log(
-        self,
-        text: str,
-        sender: str,
-        channel: str,
-        lang: str,
-        resident: str | None,
-        outcome: str,
-        faq_id: str,
-        score: float,
-        result: SearchResult | None,
-    ) -> None:
+        self, question: Question, outcome: str, *, faq_id: str = "", result: SearchResult | None = None,
+        score: float | None = None,
+    ) -> None:  # fmt: skip
+        """The question in the log: what was asked, what came of it, and the candidates the search found."""
+        if score is None:
+            score = result.best.score if result and result.best else (1.0 if faq_id else 0.0)
         candidates = tuple(h.to_dict() for h in result.hits) if result else ()
+        q = question
         self.logbook.record_question(
-            QuestionRecord(sender, channel, lang, resident or "", text, outcome, faq_id, score, candidates)
+            QuestionRecord(
+                q.sender, q.channel, q.language, q.resident or "", q.text, outcome, faq_id, score, candidates
+            )
         )
 
 

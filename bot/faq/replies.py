@@ -18,6 +18,7 @@ __all__ = [
     "booking_offer_reply",
     "choose_municipality_reply",
     "faq_button",
+    "feedback_reply",
     "handoff_reply",
     "place_question_reply",
 ]
@@ -200,3 +201,22 @@ def choose_municipality_reply(municipalities: list[Municipality], *, language: L
         for m in municipalities
     )
     return Reply(text, buttons)
+
+
+def feedback_reply(helpful: bool | None, *, language: str) -> Reply:
+    """Thanks for the feedback; on a "no", the way to staff."""
+    en = language == "en"
+    if helpful is True:
+        return Reply(
+            "I'm glad it helped. Ask me anything else."
+            if en
+            else "お役に立ててよかったです。ほかにもご質問があればどうぞ。"
+        )
+    if helpful is False:
+        text = (
+            "Sorry that did not help. Try asking in other words, or talk to staff:"
+            if en
+            else "お役に立てず、すみません。言葉をかえてもう一度おたずねいただくか、職員にご相談ください。"
+        )
+        return Reply(text, (Button("Talk to staff" if en else "人と話したい", "/human_handoff"),))
+    return Reply("Thank you for your feedback." if en else "ご意見ありがとうございます。今後の改善に役立てます。")

@@ -19,15 +19,12 @@ from knowledge import open_database
 from ..actions import build_actions
 from ..booking_desk import BookingForm, MyBookings
 from ..bookings.courier import Courier, Push
-from ..console.accounts import Accounts
-from ..console.audit import Audit
 from ..console.router import Console, environment
 from ..faq import Assistant
 from ..notices import NoticeScheduler
 from ..profile_desk import ProfileForm
 from ..residents import Residents, load_areas
 from ..residents.consent import ConsentDesk
-from ..residents.erasure import Conversations, Erasure
 from ..seen import SeenEvents
 from ..settings import Settings
 from .outbound import notice_scheduler, push_via, pushers
@@ -114,7 +111,7 @@ def _actions(
         assistant,
         consent=ConsentDesk(residents, profile=profile),
         profile=profile,
-        erasure=Erasure(residents, logbook=assistant.logbook, conversations=Conversations(settings.tracker_db)),
+        erasure=stores.erasure,
         booking_form=BookingForm(bookings, clock=bookings.clock),
         my_bookings=MyBookings(bookings, clock=bookings.clock),
         bookings_changed=bookings_changed,
@@ -124,8 +121,8 @@ def _actions(
 
 def _console(settings: Settings, assistant: Assistant, stores: Stores, *, run: Run, push: Push) -> Console:
     return Console(
-        accounts=Accounts(stores.db),
-        audit=Audit(stores.db),
+        accounts=stores.accounts,
+        audit=stores.audit,
         store=assistant.searcher.store,
         searcher=assistant.searcher,
         logbook=assistant.logbook,

@@ -19,9 +19,11 @@ from knowledge import (
 from knowledge.search import HASHING_CONFIG
 
 from ..bookings import Bookings
+from ..console import Accounts, Audit
 from ..faq import Assistant, Logbook
 from ..notices import NoticeStore, Outbox
 from ..residents import Residents, load_areas, vocabulary
+from ..residents.erasure import Conversations, Erasure
 from ..settings import Settings
 
 __all__ = ["Stores", "build_assistant", "notice_store"]
@@ -78,3 +80,20 @@ class Stores:
     @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self.db, clock=self.notices.clock)
+
+    @cached_property
+    def logbook(self) -> Logbook:
+        return Logbook(self.db, secret_key=self.settings.secret_key)
+
+    @cached_property
+    def erasure(self) -> Erasure:
+        """「データを削除」: the resident, their logged questions and their Rasa conversation."""
+        return Erasure(self.residents, logbook=self.logbook, conversations=Conversations(self.settings.tracker_db))
+
+    @cached_property
+    def accounts(self) -> Accounts:
+        return Accounts(self.db)
+
+    @cached_property
+    def audit(self) -> Audit:
+        return Audit(self.db)
